@@ -1,0 +1,1 @@
+"""Article text and facts from Vietnamese party-building news."""

@@ -1,0 +1,359 @@
+"""Quantity facts from one sentence: a number, what it counts, what happened to it.
+
+A number is a party fact only when the phrase right after it names something the party
+counts (``rules/categories.yaml``); population, money, households, dates, resolution numbers
+and badge ages never do. The event, rating and status come from trigger phrases in the
+sentence (``rules/events.yaml``), the year from the time expressions around it
+(``timex``), all resolved here with a few ordered rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from . import numbers, rules, timex
+
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]]")
+_COORDINATION = re.compile(r"^[\s,]*(?:và|cùng|,)?[\s,]*$", re.IGNORECASE)
+
+
+@dataclass
+class Quantity:
+    value: float
+    unit: str
+    category: str
+    event: str
+    rating: str | None
+    status: str
+    approx: str | None
+    year: int | None
+    period_start: int | None
+    as_of: str | None
+    subject: str | None
+    start: int  # offsets into the sentence; facts.py turns them into article offsets
+    end: int
+    of_total: float | None = None
+    time: timex.TimeExpr | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    event: str
+    start: int
+    end: int
+    stock: bool
+
+
+def _bounded(alternation: str) -> str:
+    return r"(?<!\w)(?:" + alternation + r")(?!\w)"
+
+
+@cache
+def _vocabulary() -> dict[str, Any]:
+    data = rules.load("categories")
+    entries = []
+    for entry in data["vocabulary"]:
+        patterns = [rules.phrase_regex(p) for p in entry.get("phrases", [])]
+        patterns += entry.get("regex", [])
+        for pattern in patterns:
+            entries.append(
+                {
+                    "category": entry["category"],
+                    "regex": re.compile(_bounded(pattern), re.IGNORECASE),
+                    "sentence_has": [w.lower() for w in entry.get("sentence_has", [])],
+                    "by_event": entry.get("by_event"),
+                    "unit": entry.get("unit"),
+                }
+            )
+    any_category = re.compile(
+        "|".join(f"(?:{e['regex'].pattern})" for e in entries), re.IGNORECASE
+    )
+    context_units = re.compile(
+        r"\s*" + _bounded(rules.alternation(data["context_units"])), re.IGNORECASE
+    )
+    lookback = re.compile(
+        _bounded(rules.alternation(data["lookback_heads"])) + r"\s+", re.IGNORECASE
+    )
+    return {
+        "entries": entries,
+        "any": any_category,
+        "context_units": context_units,
+        "lookback": lookback,
+    }
+
+
+@cache
+def _events() -> dict[str, Any]:
+    data = rules.load("events")
+    before, after, applies = [], [], {}
+    for event, spec in data["events"].items():
+        applies[event] = set(spec.get("applies_to") or [])
+        before += [(p, event) for p in spec.get("before") or []]
+        for phrase in spec.get("after") or []:
+            words = phrase.split()
+            if words[0] in ("được", "bị") and len(words) > 1:
+                # "được Tỉnh ủy tặng": the agent may stand between "được" and the verb
+                pattern = re.escape(words[0]) + r"(?:\s+[^\s,;]+){0,4}?\s+" + rules.phrase_regex(
+                    " ".join(words[1:])
+                )
+            else:
+                pattern = rules.phrase_regex(phrase)
+            after.append((pattern, event))
+
+    def compile_list(items: list[tuple[str, str]], plain: bool) -> tuple[re.Pattern[str], list[str]]:
+        items = sorted(items, key=lambda item: -len(item[0]))
+        patterns = [rules.phrase_regex(p) if plain else p for p, _ in items]
+        regex = "|".join(f"(?P<t{i}>{_bounded(p)})" for i, p in enumerate(patterns))
+        return re.compile(regex, re.IGNORECASE), [e for _, e in items]
+
+    ratings = [(p, r) for r, phrases in data["ratings"].items() for p in phrases]
+    return {
+        "before": compile_list(before, plain=True),
+        "after": compile_list(after, plain=False),
+        "applies": applies,
+        "ratings": compile_list(ratings, plain=True),
+        "context_rated": re.compile(_bounded(rules.alternation(data["context"]["rated"])), re.I),
+        "neutral": re.compile(_bounded(rules.alternation(data["neutral"])), re.I),
+        "share": re.compile(_bounded(rules.alternation(data["share_words"])) + r"\s*$", re.I),
+        "target": re.compile(_bounded(rules.alternation(data["status"]["target"])), re.I),
+        "actual": re.compile(_bounded(rules.alternation(data["status"]["actual_markers"])), re.I),
+        "defaults": data["defaults"],
+    }
+
+
+def _find_all(compiled: tuple[re.Pattern[str], list[str]], text: str, start: int, end: int):
+    regex, labels = compiled
+    for match in regex.finditer(text, start, end):
+        index = int(match.lastgroup[1:])  # type: ignore[index]
+        yield labels[index], match.start(), match.end()
+
+
+def _category_at(sentence: str, lowered: str, pos: int, unit: str) -> tuple[dict, int] | None:
+    """The vocabulary entry naming what the number before ``pos`` counts, longest first."""
+    while pos < len(sentence) and sentence[pos] in " \t\u00a0\"“”'":
+        pos += 1
+    best: tuple[dict, int] | None = None
+    for entry in _vocabulary()["entries"]:
+        match = entry["regex"].match(sentence, pos)
+        if not match or (best and match.end() <= best[1]):
+            continue
+        if entry["unit"] and entry["unit"] != unit:
+            continue
+        if entry["sentence_has"] and not any(w in lowered for w in entry["sentence_has"]):
+            continue
+        best = (entry, match.end())
+    return best
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    bounds = [0] + [m.start() + 1 for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence) + 1]
+    return [(bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1)]
+
+
+def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for start, end in clauses:
+        if start <= pos <= end:
+            return start, end
+    return clauses[-1]
+
+
+def _blocked(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _nearest_before(sentence: str, start: int, end: int, taken, category: str) -> _Trigger | None:
+    events = _events()
+    found = None
+    for event, s, e in _find_all(events["before"], sentence, start, end):
+        if _blocked(taken, s, e):
+            continue
+        if events["applies"][event] and category not in events["applies"][event]:
+            continue
+        found = _Trigger(event, s, e, event == "total")
+    return found
+
+
+def _first_after(sentence: str, start: int, end: int, taken) -> str | None:
+    for event, s, e in _find_all(_events()["after"], sentence, start, end):
+        if not _blocked(taken, s, e):
+            return event
+    return None
+
+
+@dataclass
+class _Candidate:
+    number: numbers.Number
+    category: str
+    end: int  # end of the counted phrase
+    entry: dict | None
+    share: bool = False
+
+
+def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Candidate]:
+    vocab = _vocabulary()
+    lowered = sentence.lower()
+    out: list[_Candidate] = []
+    for number in found:
+        if _blocked(masked, number.number_start, number.end):
+            continue
+        hit = _category_at(sentence, lowered, number.end, number.unit)
+        if hit:
+            out.append(_Candidate(number, hit[0]["category"], hit[1], hit[0]))
+            continue
+        before = sentence[: number.start]
+        if _events()["share"].search(before) and out:
+            out.append(_Candidate(number, out[-1].category, number.end, None, share=True))
+            continue
+        unit_match = vocab["context_units"].match(sentence, number.end)
+        if unit_match:
+            # "từ 95 bản xuống còn 8 bản": whatever the phrase before it counts
+            previous = [m for m in vocab["any"].finditer(sentence, 0, number.start)]
+            if previous and ";" not in sentence[previous[-1].end() : number.start]:
+                hit = _category_at(sentence, lowered, previous[-1].start(), number.unit)
+                if hit:
+                    out.append(_Candidate(number, hit[0]["category"], unit_match.end(), hit[0]))
+                    continue
+        head = None
+        for match in vocab["lookback"].finditer(sentence, 0, number.start):
+            hit = _category_at(sentence, lowered, match.end(), number.unit)
+            if hit and hit[1] <= number.start:
+                head = hit
+        if head and not re.search(r"[;(]", sentence[head[1] : number.start]):
+            out.append(_Candidate(number, head[0]["category"], number.end, head[0]))
+    return out
+
+
+def extract(
+    sentence: str,
+    times: list[timex.TimeExpr],
+    carried_time: timex.TimeExpr | None,
+    article_date,
+    article_year: int | None,
+    carried_subject: str | None,
+    subjects: list[tuple[int, int, str]],
+) -> list[Quantity]:
+    """Quantity facts in one sentence. ``times`` are the sentence's time expressions,
+    ``carried_*`` what the paragraph said before it, ``subjects`` (start, end, text)."""
+    events = _events()
+    found = numbers.find(sentence)
+    masked = [(t.start, t.end) for t in times]
+    candidates = _candidates(sentence, found, masked)
+    clauses = _clauses(sentence)
+    taken = [(c.number.start, c.end) for c in candidates]
+    neutral = [(m.start(), m.end()) for m in events["neutral"].finditer(sentence)]
+    number_starts = [n.start for n in found if not _blocked(masked, n.number_start, n.end)]
+    out: list[Quantity] = []
+    for index, cand in enumerate(candidates):
+        number = cand.number
+        c_start, c_end = _clause_of(clauses, number.start)
+        others = [t for t in taken if t != (number.start, cand.end)] + neutral
+
+        # where a predicate after the counted noun can be: up to the next number, or past
+        # it when the two are coordinated ("5 TCCSĐ và 7 đảng viên được tặng")
+        region_end = c_end
+        j = index
+        while True:
+            following = [s for s in number_starts if s >= candidates[j].end and s < c_end]
+            if not following:
+                region_end = c_end
+                break
+            region_end = following[0]
+            nxt = next((k for k in range(j + 1, len(candidates)) if candidates[k].number.start == following[0]), None)
+            if nxt is None or not _COORDINATION.match(sentence[candidates[j].end : following[0]]):
+                break
+            j = nxt
+
+        if cand.share:
+            prev = out[-1] if out else None
+            event = prev.event if prev else events["defaults"]["percent"]
+            rating = prev.rating if prev else None
+        else:
+            pre = _nearest_before(sentence, c_start, number.start, others, cand.category)
+            head = _nearest_before(sentence, 0, c_start, others, cand.category) if c_start else None
+            if head and head.event != "awarded" and not sentence[:c_start].rstrip().endswith(":"):
+                head = None  # only a list ("phấn đấu: ...; ...") or awardees share a head verb
+            post = _first_after(sentence, cand.end, region_end, others)
+            if pre and not pre.stock:
+                event = pre.event
+            elif head and head.event == "awarded":
+                event = "awarded"
+            elif post:
+                event = post
+            elif pre:
+                event = "total"
+            elif head:
+                event = head.event
+            elif events["context_rated"].search(sentence, c_start, number.start) or (
+                c_start and events["context_rated"].search(sentence, 0, number.start)
+                and sentence[:c_start].rstrip().endswith(":")
+            ):
+                event = "rated"
+            else:
+                defaults = events["defaults"]
+                event = defaults["by_category"].get(cand.category) or defaults[number.unit]
+            rating = None
+            if event in ("rated", "awarded"):
+                rated = list(_find_all(events["ratings"], sentence, cand.end, region_end))
+                if not rated and pre and not pre.stock:
+                    rated = list(_find_all(events["ratings"], sentence, pre.end, number.start))
+                rating = rated[0][0] if rated else None
+
+        category = cand.category
+        if cand.entry and cand.entry.get("by_event"):
+            category = cand.entry["by_event"].get(event)
+            if category is None:
+                continue
+
+        # status: a plan word before the number in the sentence, not undone by "đã"
+        status = "actual"
+        targets = list(events["target"].finditer(sentence, 0, number.start))
+        targets = [t for t in targets if not _blocked(others, t.start(), t.end())]
+        if targets and not events["actual"].search(sentence, targets[-1].end(), number.start):
+            status = "target"
+
+        time = _time_for(times, c_start, c_end, number.start, carried_time)
+        if time:
+            year, period_start, as_of = time.resolve(article_date)
+        else:
+            year, period_start, as_of = article_year, None, None
+        subject = carried_subject
+        for s_start, _s_end, text in subjects:
+            if s_start < number.start and not _blocked(taken, s_start, _s_end):
+                subject = text
+        out.append(
+            Quantity(
+                value=number.text_value,
+                unit=number.unit,
+                category=category,
+                event=event,
+                rating=rating,
+                status=status,
+                approx=number.approx,
+                year=year,
+                period_start=period_start,
+                as_of=as_of,
+                subject=subject,
+                start=number.start,
+                end=cand.end,
+                of_total=number.of_total,
+                time=time,
+            )
+        )
+    return out
+
+
+def _time_for(times, c_start: int, c_end: int, pos: int, carried):
+    in_clause = [t for t in times if t.start >= c_start and t.end <= c_end]
+    before = [t for t in in_clause if t.end <= pos]
+    if before:
+        return before[-1]
+    after = [t for t in in_clause if t.start >= pos]
+    if after:
+        return after[0]
+    earlier = [t for t in times if t.end <= pos]
+    if earlier:
+        return earlier[-1]
+    return carried

@@ -1,0 +1,96 @@
+"""Time expressions and the year a figure belongs to (FACTS.md, "Which year").
+
+``find(text)`` returns the time expressions in a piece of text; each one resolves, given
+the article's date, to ``(year, period_start, as_of)``. Patterns live in
+``rules/time.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from . import rules
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    start: int
+    end: int
+    kind: str  # span | open_span | date | month | quarter | year | this_year | last_year
+    year: int | None = None
+    period_start: int | None = None
+    month: int | None = None
+    day: int | None = None
+    count: int | None = None  # "5 năm qua": five years up to the article's year
+
+    def resolve(self, article: date | None) -> tuple[int | None, int | None, str | None]:
+        """(year, period_start, as_of) for a figure in an article published on ``article``."""
+        article_year = article.year if article else None
+        if self.kind == "span":
+            end = self.year
+            # a span never ends after the article's date (FACTS.md rule 3)
+            if article_year and end and self.period_start and self.period_start <= article_year < end:
+                end = article_year
+            return end, self.period_start, None
+        if self.kind == "open_span":
+            start = self.period_start
+            if self.count is not None:
+                start = article_year - self.count if article_year else None
+            return article_year, start, None
+        if self.kind == "this_year":
+            return article_year, None, None
+        if self.kind == "last_year":
+            return (article_year - 1 if article_year else None), None, None
+        as_of = f"{self.year:04d}" if self.year else None
+        if self.kind == "date" and self.month and self.day:
+            as_of = f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        elif self.kind == "month" and self.month:
+            as_of = f"{self.year:04d}-{self.month:02d}"
+        return self.year, None, as_of
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (p["kind"], re.compile(p["regex"], re.IGNORECASE)) for p in rules.load("time")["patterns"]
+    ]
+
+
+def _valid(kind: str, groups: dict[str, str | None]) -> bool:
+    if kind in ("date", "month"):
+        month = int(groups["month"] or 0)
+        if not 1 <= month <= 12:
+            return False
+        if kind == "date" and not 1 <= int(groups["day"] or 0) <= 31:
+            return False
+    if kind == "span":
+        return int(groups["start"]) <= int(groups["end"])  # type: ignore[arg-type]
+    return True
+
+
+def find(text: str) -> list[TimeExpr]:
+    """Non-overlapping time expressions in ``text``, in text order. Where two overlap the
+    one whose pattern comes first in the rule file wins."""
+    taken: list[TimeExpr] = []
+    for kind, pattern in _patterns():
+        for match in pattern.finditer(text):
+            if any(match.start() < t.end and t.start < match.end() for t in taken):
+                continue
+            groups = match.groupdict()
+            if not _valid(kind, groups):
+                continue
+            expr = TimeExpr(
+                start=match.start(),
+                end=match.end(),
+                kind=kind,
+                year=int(groups.get("end") or groups.get("year") or 0) or None,
+                period_start=int(groups["start"]) if groups.get("start") else None,
+                month=int(groups["month"]) if groups.get("month") else None,
+                day=int(groups["day"]) if groups.get("day") else None,
+                count=int(groups["count"]) if groups.get("count") else None,
+            )
+            taken.append(expr)
+    return sorted(taken, key=lambda t: t.start)
