@@ -13,7 +13,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from . import dates, normalize, officials, provinces, quantities, rules, sentences, timex
+from . import dates, normalize, officials, provinces, quantities, sentences, timex
+from . import ruleset as rules
 
 
 @dataclass

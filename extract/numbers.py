@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from . import rules
+from . import ruleset as rules
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from typing import Any
 
 from underthesea import word_tokenize
 
-from . import normalize, provinces, rules
+from . import normalize, provinces
+from . import ruleset as rules
 
 _SEPARATORS = {",", "-", "–", "—", ":"}
 
@@ -55,6 +56,9 @@ def _vocab() -> dict[str, Any]:
             r"(?<!\w)(?:" + rules.alternation([*data["honorifics"], *heads]) + r")(?!\w)",
             re.IGNORECASE,
         ),
+        "links": re.compile(
+            r"\s*(?:" + rules.alternation(data["name_title_links"]) + r")\s+", re.IGNORECASE
+        ),
         "bylines": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["byline_words"]) + r")(?!\w)", re.IGNORECASE
         ),
@@ -77,8 +81,8 @@ def _name_like(token: str) -> bool:
     if any(s.isupper() and len(s) > 1 for s in syllables):  # UBND, HĐND, UBKT
         return False
     vocab = _vocab()
-    if normalize.key(token) in vocab["not_names"]:
-        return False
+    if normalize.key(token) in vocab["not_names"] or vocab["head"].search(token):
+        return False  # "Trưởng Đoàn", "Trưởng Ban Tổ": a title, not a person
     return not any(normalize.key(s) in vocab["not_names"] for s in syllables[:1])
 
 
@@ -206,8 +210,12 @@ def extract(sentence: str) -> list[Mention]:
         before = sentence[max(0, name[0] - 12) : name[0]]
         honor = re.search(r"(?<!\w)(" + "|".join(map(re.escape, vocab["honorifics"])) + r")\s*$", before, re.I)
         # name, then titles: "Đồng chí Lò Văn Chỉnh - Ủy viên Ban Thường vụ Tỉnh ủy"
-        sep = re.match(r"\s*([,\-–—:])?\s*", sentence[name[1] :])
-        titles, end = _title_chain(sentence, name[1] + sep.end(), names) if sep else ([], name[1])
+        link = vocab["links"].match(sentence, name[1])
+        if link:  # "Lò Văn Tiến tiếp tục được bầu giữ chức Bí thư Huyện ủy"
+            title_start = link.end()
+        else:
+            title_start = name[1] + re.match(r"\s*[,\-–—:]?\s*", sentence[name[1] :]).end()
+        titles, end = _title_chain(sentence, title_start, names)
         start = name[0] - (len(before) - honor.start()) if honor else name[0]
         if not titles:
             # titles, then the name: "Bí thư Tỉnh ủy Giàng Páo Mỷ"

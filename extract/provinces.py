@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from . import normalize, rules
+from . import normalize
+from . import ruleset as rules
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from . import numbers, rules, timex
+from . import numbers, timex
+from . import ruleset as rules
 
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]")
 _COORDINATION = re.compile(r"^[\s,]*(?:và|cùng|,)?[\s,]*$", re.IGNORECASE)
@@ -118,6 +119,7 @@ def _events() -> dict[str, Any]:
         "context_rated": re.compile(_bounded(rules.alternation(data["context"]["rated"])), re.I),
         "neutral": re.compile(_bounded(rules.alternation(data["neutral"])), re.I),
         "share": re.compile(_bounded(rules.alternation(data["share_words"])) + r"\s*$", re.I),
+        "subset": re.compile(_bounded(rules.alternation(data["subset_words"])), re.I),
         "target": re.compile(_bounded(rules.alternation(data["status"]["target"])), re.I),
         "actual": re.compile(_bounded(rules.alternation(data["status"]["actual_markers"])), re.I),
         "defaults": data["defaults"],
@@ -282,6 +284,10 @@ def extract(
                 event = "awarded"
             elif post:
                 event = post
+            elif out and out[-1].event != "total" and events["subset"].search(
+                sentence, candidates[index - 1].end, number.start
+            ):
+                event = out[-1].event  # "kết nạp 9.870 đảng viên, trong đó ... 6.120 đồng chí"
             elif pre:
                 event = "total"
             elif head:

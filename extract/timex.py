@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from . import rules
+from . import ruleset as rules
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,12 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
+@cache
+def _comparison() -> re.Pattern[str]:
+    words = rules.alternation(rules.load("time")["not_after"])
+    return re.compile(r"(?<!\w)(?:" + words + r")\s*$", re.IGNORECASE)
+
+
 def _valid(kind: str, groups: dict[str, str | None]) -> bool:
     if kind in ("date", "month"):
         month = int(groups["month"] or 0)
@@ -82,6 +88,8 @@ def find(text: str) -> list[TimeExpr]:
             groups = match.groupdict()
             if not _valid(kind, groups):
                 continue
+            if _comparison().search(text, max(0, match.start() - 24), match.start()):
+                continue  # "so với năm trước" compares; it does not date the figure
             expr = TimeExpr(
                 start=match.start(),
                 end=match.end(),

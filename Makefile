@@ -1,0 +1,37 @@
+# Two commands on a fresh machine (Python 3.11+ with venv):
+#   make run    extract the bundled sample articles into data/partyfacts.db, print a summary
+#   make test   lint, rule examples, unit and end-to-end tests, evaluation floors
+# Each creates .venv and installs what it needs first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/partyfacts run
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+eval: $(STAMP)
+	$(BIN)/partyfacts eval
+
+bench: $(STAMP)
+	$(BIN)/python bench/extract_throughput.py
+
+clean:
+	rm -rf $(VENV) data/*.db data/*.db-*

@@ -1,0 +1,101 @@
+"""From an input file to an Extraction record and the FACTS.md JSON line.
+
+Bad input is answered with an ``InputError`` naming the file and the reason (missing,
+empty, binary, not UTF-8), so that a caller can report it and carry on with the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .extract import facts as extract_facts
+from .schemas import Article, Extraction, Official, QuantityFact
+
+
+class InputError(ValueError):
+    """An input file that cannot be read as an article."""
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a ``.txt`` article, or InputError with a one-line reason."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file")
+    if path.is_dir():
+        raise InputError("is a directory")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror or error}") from error
+    if not data.strip():
+        raise InputError("empty file")
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes), not article text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not UTF-8 (invalid byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "convert it to UTF-8 first"
+        ) from error
+    if not text.strip():
+        raise InputError("empty file")
+    return text
+
+
+def from_text(
+    text: str,
+    *,
+    doc: str | None = None,
+    published: date | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    site: str | None = None,
+) -> Extraction:
+    """Extract every fact from an article's text into a validated Extraction record."""
+    result = extract_facts.extract(text, published=published, title=title)
+    content_hash = hashlib.sha256(result.text.encode("utf-8")).hexdigest()
+    article = Article(
+        key=f"url:{url}" if url else f"sha256:{content_hash}",
+        doc=doc,
+        url=url,
+        canonical_url=url,
+        site=site,
+        content_hash=content_hash,
+        title=result.title,
+        published=result.published,
+        text=result.text,
+        province=result.province,
+        province_current=result.province_current,
+    )
+    return Extraction(
+        article=article,
+        quantities=[QuantityFact(**q) for q in result.quantities],
+        officials=[Official(**o) for o in result.officials],
+        rules_version=result.rules_version,
+    )
+
+
+def from_file(path: str | Path, published: date | None = None) -> Extraction:
+    return from_text(read_text(path), doc=str(path), published=published)
+
+
+def as_json(extraction: Extraction, *, with_text: bool = False) -> dict[str, Any]:
+    """The FACTS.md object for one article (``doc``, ``title``, ``published``, facts)."""
+    article = extraction.article
+    out: dict[str, Any] = {
+        "doc": article.doc or article.url,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "province": article.province,
+        "province_current": article.province_current,
+        "rules_version": extraction.rules_version,
+        "quantities": [q.model_dump(mode="json") for q in extraction.quantities],
+        "officials": [o.model_dump(mode="json") for o in extraction.officials],
+    }
+    if with_text:
+        out["text"] = article.text
+    return out
