@@ -1,7 +1,7 @@
 """Article text and facts from Vietnamese party-building news.
 
-    extract.facts(text, published=None)  -> ArticleFacts (quantities, officials, province)
-    extract.text(raw)                    -> the normalized text offsets point into
+extract.facts(text, published=None)  -> ArticleFacts (quantities, officials, province)
+extract.text(raw)                    -> the normalized text offsets point into
 """
 
 from .facts import ArticleFacts

@@ -14,11 +14,15 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-_ISO = re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?")
+_ISO = re.compile(
+    r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
 _DMY = re.compile(
     r"(?<!\d)(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2}|\d{2})(?![\d/])"
 )
-_DM = re.compile(r"(?:ngày|hôm)\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?![\d/.-]*\d)", re.IGNORECASE)
+_DM = re.compile(
+    r"(?:ngày|hôm)\s+(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?![\d/.-]*\d)", re.IGNORECASE
+)
 _LONG = re.compile(
     r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>(?:19|20)\d{2})", re.IGNORECASE
 )
@@ -35,8 +39,8 @@ def _build(y: int, m: int, d: int, clock: re.Match[str] | None) -> datetime | No
     hour = minute = second = 0
     if clock:
         hour, minute = int(clock["H"]), int(clock["M"])
-        second = int(clock["S"] or 0)
-        ampm = (clock["ampm"] or "").upper()
+        second = int(clock.groupdict().get("S") or 0)
+        ampm = (clock.groupdict().get("ampm") or "").upper()
         if ampm in ("CH", "PM") and hour < 12:
             hour += 12
         elif ampm in ("SA", "AM") and hour == 12:

@@ -83,7 +83,9 @@ def _merge_officials(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
             keys = [normalize.key(t) for t in merged["titles"]]
             if any(title_key in k for k in keys):
                 continue  # already have it, or a longer form of it
-            merged["titles"] = [t for t, k in zip(merged["titles"], keys, strict=True) if k not in title_key]
+            merged["titles"] = [
+                t for t, k in zip(merged["titles"], keys, strict=True) if k not in title_key
+            ]
             merged["titles"].append(title)
     return list(people.values())
 

@@ -19,9 +19,7 @@ _TONE_MOVES = {
 }  # fmt: skip
 # Only at the end of a syllable ("hoàn" keeps its "oà") and never after q ("quý": qu- is
 # one consonant).
-_TONE_RE = re.compile(
-    r"(?<![qQ])(" + "|".join(_TONE_MOVES) + r")(?!\w)", re.IGNORECASE
-)
+_TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(_TONE_MOVES) + r")(?!\w)", re.IGNORECASE)
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 

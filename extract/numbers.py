@@ -176,7 +176,5 @@ def find(text: str) -> list[Number]:
             if re.fullmatch(r"\d{1,3},\d{3}", raw):
                 value = float(raw.replace(",", ""))
         kind, mention_start = _approx_before(text, start)
-        found.append(
-            Number(value, unit, mention_start, end, start, kind, total, is_spelled)
-        )
+        found.append(Number(value, unit, mention_start, end, start, kind, total, is_spelled))
     return found

@@ -41,11 +41,11 @@ def _vocab() -> dict[str, Any]:
     abbr_keys = sorted(abbreviations, key=len, reverse=True)
     return {
         "honorifics": {normalize.key(h) for h in data["honorifics"]},
-        "head": re.compile(
-            r"(?<!\w)(?:" + rules.alternation(heads) + r")(?!\w)", re.IGNORECASE
-        ),
+        "head": re.compile(r"(?<!\w)(?:" + rules.alternation(heads) + r")(?!\w)", re.IGNORECASE),
         "org_word": re.compile(r"(?:" + rules.alternation(org_words) + r")(?!\w)", re.IGNORECASE),
-        "level_before": re.compile(r"(?<!\w)(?:" + rules.alternation(levels) + r")\s*$", re.IGNORECASE),
+        "level_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(levels) + r")\s*$", re.IGNORECASE
+        ),
         "not_names": {normalize.key(w) for w in data["not_names"]}
         | {normalize.key(h) for h in data["honorifics"]},
         "abbr": re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, abbr_keys)) + r")(?![\w])"),
@@ -139,7 +139,9 @@ def _is_place(sentence: str, span: tuple[int, int], names: list[tuple[int, int]]
     if not _vocab()["level_before"].search(sentence[: span[0]]):
         return False
     # a capitalized word after "tỉnh"/"Huyện ủy" is a place when a name follows it
-    return any(s == span[1] + 1 or (s > span[1] and sentence[span[1] : s].strip() == "") for s, _ in names)
+    return any(
+        s == span[1] + 1 or (s > span[1] and sentence[span[1] : s].strip() == "") for s, _ in names
+    )
 
 
 def _title_chain(sentence: str, pos: int, names: list[tuple[int, int]]) -> tuple[list[str], int]:
@@ -208,7 +210,9 @@ def extract(sentence: str) -> list[Mention]:
         if name in used or _is_place(sentence, name, names):
             continue
         before = sentence[max(0, name[0] - 12) : name[0]]
-        honor = re.search(r"(?<!\w)(" + "|".join(map(re.escape, vocab["honorifics"])) + r")\s*$", before, re.I)
+        honor = re.search(
+            r"(?<!\w)(" + "|".join(map(re.escape, vocab["honorifics"])) + r")\s*$", before, re.I
+        )
         # name, then titles: "Đồng chí Lò Văn Chỉnh - Ủy viên Ban Thường vụ Tỉnh ủy"
         link = vocab["links"].match(sentence, name[1])
         if link:  # "Lò Văn Tiến tiếp tục được bầu giữ chức Bí thư Huyện ủy"

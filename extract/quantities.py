@@ -69,9 +69,7 @@ def _vocabulary() -> dict[str, Any]:
                     "unit": entry.get("unit"),
                 }
             )
-    any_category = re.compile(
-        "|".join(f"(?:{e['regex'].pattern})" for e in entries), re.IGNORECASE
-    )
+    any_category = re.compile("|".join(f"(?:{e['regex'].pattern})" for e in entries), re.IGNORECASE)
     context_units = re.compile(
         r"\s*" + _bounded(rules.alternation(data["context_units"])), re.IGNORECASE
     )
@@ -97,14 +95,18 @@ def _events() -> dict[str, Any]:
             words = phrase.split()
             if words[0] in ("được", "bị") and len(words) > 1:
                 # "được Tỉnh ủy tặng": the agent may stand between "được" and the verb
-                pattern = re.escape(words[0]) + r"(?:\s+[^\s,;]+){0,4}?\s+" + rules.phrase_regex(
-                    " ".join(words[1:])
+                pattern = (
+                    re.escape(words[0])
+                    + r"(?:\s+[^\s,;]+){0,4}?\s+"
+                    + rules.phrase_regex(" ".join(words[1:]))
                 )
             else:
                 pattern = rules.phrase_regex(phrase)
             after.append((pattern, event))
 
-    def compile_list(items: list[tuple[str, str]], plain: bool) -> tuple[re.Pattern[str], list[str]]:
+    def compile_list(
+        items: list[tuple[str, str]], plain: bool
+    ) -> tuple[re.Pattern[str], list[str]]:
         items = sorted(items, key=lambda item: -len(item[0]))
         patterns = [rules.phrase_regex(p) if plain else p for p, _ in items]
         regex = "|".join(f"(?P<t{i}>{_bounded(p)})" for i, p in enumerate(patterns))
@@ -263,7 +265,14 @@ def extract(
                 region_end = c_end
                 break
             region_end = following[0]
-            nxt = next((k for k in range(j + 1, len(candidates)) if candidates[k].number.start == following[0]), None)
+            nxt = next(
+                (
+                    k
+                    for k in range(j + 1, len(candidates))
+                    if candidates[k].number.start == following[0]
+                ),
+                None,
+            )
             if nxt is None or not _COORDINATION.match(sentence[candidates[j].end : following[0]]):
                 break
             j = nxt
@@ -284,8 +293,10 @@ def extract(
                 event = "awarded"
             elif post:
                 event = post
-            elif out and out[-1].event != "total" and events["subset"].search(
-                sentence, candidates[index - 1].end, number.start
+            elif (
+                out
+                and out[-1].event != "total"
+                and events["subset"].search(sentence, candidates[index - 1].end, number.start)
             ):
                 event = out[-1].event  # "kết nạp 9.870 đảng viên, trong đó ... 6.120 đồng chí"
             elif pre:
@@ -293,7 +304,8 @@ def extract(
             elif head:
                 event = head.event
             elif events["context_rated"].search(sentence, c_start, number.start) or (
-                c_start and events["context_rated"].search(sentence, 0, number.start)
+                c_start
+                and events["context_rated"].search(sentence, 0, number.start)
                 and sentence[:c_start].rstrip().endswith(":")
             ):
                 event = "rated"

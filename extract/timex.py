@@ -32,7 +32,12 @@ class TimeExpr:
         if self.kind == "span":
             end = self.year
             # a span never ends after the article's date (FACTS.md rule 3)
-            if article_year and end and self.period_start and self.period_start <= article_year < end:
+            if (
+                article_year
+                and end
+                and self.period_start
+                and self.period_start <= article_year < end
+            ):
                 end = article_year
             return end, self.period_start, None
         if self.kind == "open_span":

@@ -95,10 +95,19 @@ def _extract_files(paths: list[str], db, published: date | None, out) -> tuple[i
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
-              help="Also store the articles and facts in this SQLite database.")
-@click.option("--published", callback=_published, default=None,
-              help="Publication date of the articles (YYYY-MM-DD), when the text has none.")
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Also store the articles and facts in this SQLite database.",
+)
+@click.option(
+    "--published",
+    callback=_published,
+    default=None,
+    help="Publication date of the articles (YYYY-MM-DD), when the text has none.",
+)
 @click.pass_obj
 def extract(opts, files: tuple[str, ...], db_path: str | None, published: date | None) -> None:
     """Extract facts from article files; print one JSON line per file (FACTS.md).
@@ -121,8 +130,13 @@ def extract(opts, files: tuple[str, ...], db_path: str | None, published: date |
 
 
 @main.command()
-@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
-              help="Database to fill (default: data/partyfacts.db, or PARTYFACTS_DB).")
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Database to fill (default: data/partyfacts.db, or PARTYFACTS_DB).",
+)
 @click.pass_obj
 def run(opts, db_path: str | None) -> None:
     """The main job: extract the bundled sample articles into the database and print a
@@ -156,18 +170,35 @@ def _print_summary(path, done: int, failed: int, outcomes: dict, counts: dict) -
         if index == 0:
             click.echo("  ".join("-" * w for w in widths))
     if counts["by_province"]:
-        click.echo("\nArticles by province: " + ", ".join(f"{p} {n}" for p, n in counts["by_province"]))
+        click.echo(
+            "\nArticles by province: " + ", ".join(f"{p} {n}" for p, n in counts["by_province"])
+        )
 
 
 @main.command(name="eval")
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder of article .txt files (default: the project's own corpus).")
-@click.option("--gold", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder of gold .json files, one per article (default: the project's own).")
-@click.option("--min", "floors", multiple=True, metavar="NAME=F",
-              help="Fail (exit 1) below this floor, e.g. quantities.core=0.9 or full=0.8.")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Folder of article .txt files (default: the project's own corpus).",
+)
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Folder of gold .json files, one per article (default: the project's own).",
+)
+@click.option(
+    "--min",
+    "floors",
+    multiple=True,
+    metavar="NAME=F",
+    help="Fail (exit 1) below this floor, e.g. quantities.core=0.9 or full=0.8.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every missed and extra fact.")
-def evaluate_command(corpus: str | None, gold: str | None, floors: tuple[str, ...], verbose: bool) -> None:
+def evaluate_command(
+    corpus: str | None, gold: str | None, floors: tuple[str, ...], verbose: bool
+) -> None:
     """Score the extractor against a gold set: F1 for quantities and officials.
 
     \b

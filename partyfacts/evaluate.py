@@ -136,13 +136,19 @@ def score(gold: dict[str, dict], preds: dict[str, dict]) -> tuple[dict[str, floa
                         return _quantity_matches(a, b, level)
                 else:
                     items = _officials(g.get(kind, []), level)
-                    predicted = list(dict.fromkeys(i for i, _ in _officials(p.get(kind) or [], level)))
+                    predicted = list(
+                        dict.fromkeys(i for i, _ in _officials(p.get(kind) or [], level))
+                    )
 
                     def same(a, b):
                         return a[0] == b[0] and (a[1] is None or _titles_match(a[1], b[1]))
 
                 tp, fp, missed, extra = _match(items, predicted, same)
-                result.tp, result.fp, result.fn = result.tp + tp, result.fp + fp, result.fn + len(missed)
+                result.tp, result.fp, result.fn = (
+                    result.tp + tp,
+                    result.fp + fp,
+                    result.fn + len(missed),
+                )
                 for item in missed:
                     notes.append(f"{doc} {kind}.{level} missed: {_short(item)}")
                 for item in extra:

@@ -32,6 +32,8 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"cannot read: {error.strerror or error}") from error
     if not data.strip():
         raise InputError("empty file")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError("UTF-16 text, not UTF-8; convert it to UTF-8 first")
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes), not article text")
     try:

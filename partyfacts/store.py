@@ -129,20 +129,22 @@ def save(
             return "unchanged"
         now = _now()
         values: dict[str, Any] = article.model_dump(mode="json")
-        values.update(
-            rules_version=version, updated_at=now, etag=etag, last_modified=last_modified
-        )
+        values.update(rules_version=version, updated_at=now, etag=etag, last_modified=last_modified)
         if row:
             article_id = row[0]
             columns = ", ".join(f"{k} = :{k}" for k in values)
-            db.execute(f"UPDATE articles SET {columns} WHERE id = :id", {**values, "id": article_id})
+            db.execute(
+                f"UPDATE articles SET {columns} WHERE id = :id", {**values, "id": article_id}
+            )
             db.execute("DELETE FROM quantities WHERE article_id = ?", (article_id,))
             db.execute("DELETE FROM officials WHERE article_id = ?", (article_id,))
         else:
             values["first_seen"] = now
             names = ", ".join(values)
             marks = ", ".join(f":{k}" for k in values)
-            article_id = db.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", values).lastrowid
+            article_id = db.execute(
+                f"INSERT INTO articles ({names}) VALUES ({marks})", values
+            ).lastrowid
         _insert_facts(db, article_id, extraction)
         return "updated" if row else "new"
 

@@ -42,7 +42,9 @@ class QuantityFact(Evidence):
     event: Event = Field(description="What happened to it.")
     rating: Rating | None = Field(None, description="Quality grade, for rated and awarded.")
     status: Status = Field("actual", description="target: a plan or goal.")
-    approx: Approx | None = Field(None, description="khoảng -> about; hơn/trên -> over; gần/dưới -> under")
+    approx: Approx | None = Field(
+        None, description="khoảng -> about; hơn/trên -> over; gần/dưới -> under"
+    )
     year: Year | None = Field(None, description="The year the figure describes.")
     period_start: Year | None = Field(None, description="First year when the figure covers a span.")
     as_of: AsOf | None = Field(None, description="The most precise date the text gives.")

@@ -1,0 +1,96 @@
+"""Every rule file carries its own positive and negative examples; these tests run them, so
+a new phrasing is fixed by adding its example first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from partyfacts.extract import facts, normalize, numbers, officials, provinces, timex
+from partyfacts.extract import ruleset as rules
+from partyfacts.extract.facts import subjects
+
+
+def _day(value):
+    return date.fromisoformat(value) if value else None
+
+
+@pytest.mark.parametrize("example", rules.load("numbers")["examples"]["positive"], ids=str)
+def test_number_example_is_read(example):
+    found = numbers.find(normalize.text(example["text"]))
+    assert found, example
+    first = found[0]
+    assert first.value == pytest.approx(example["value"])
+    assert first.unit == example["unit"]
+    assert first.approx == example.get("approx")
+    assert first.of_total == example.get("of_total")
+
+
+@pytest.mark.parametrize("text", rules.load("numbers")["examples"]["negative"])
+def test_number_negative_example_has_no_number(text):
+    assert numbers.find(normalize.text(text)) == []
+
+
+@pytest.mark.parametrize("example", rules.load("time")["examples"], ids=str)
+def test_time_example_resolves_to_its_year(example):
+    found = timex.find(normalize.text(example["text"]))
+    assert found, example
+    year, period_start, as_of = found[-1].resolve(_day(example["published"]))
+    assert year == example["year"]
+    assert period_start == example.get("period_start")
+    if "as_of" in example:
+        assert as_of == example["as_of"]
+
+
+@pytest.mark.parametrize("text", rules.load("time")["negative"])
+def test_time_negative_example_has_no_time(text):
+    assert timex.find(normalize.text(text)) == []
+
+
+@pytest.mark.parametrize("example", rules.load("categories")["examples"]["positive"], ids=str)
+def test_category_example(example):
+    found = facts.extract(example["text"], published=date(2020, 1, 1)).quantities
+    assert [q["category"] for q in found][-1:] == [example["category"]], found
+
+
+@pytest.mark.parametrize("text", rules.load("categories")["examples"]["negative"])
+def test_category_negative_example_is_not_a_fact(text):
+    assert facts.extract(text, published=date(2020, 1, 1)).quantities == []
+
+
+@pytest.mark.parametrize("example", rules.load("events")["examples"], ids=str)
+def test_event_example(example):
+    found = facts.extract(example["text"], published=date(2020, 1, 1)).quantities
+    assert found, example
+    # the quantity the example is about: the one with its `value`, else the last one
+    last = next((q for q in found if q["value"] == example.get("value")), found[-1])
+    assert last["event"] == example["event"]
+    if "rating" in example:
+        assert last["rating"] == example["rating"]
+    assert last["status"] == example.get("status", "actual")
+
+
+@pytest.mark.parametrize("example", rules.load("titles")["examples"]["positive"], ids=str)
+def test_official_example(example):
+    found = officials.extract(normalize.text(example["text"]))
+    assert [(m.name, m.titles) for m in found] == [(example["name"], example["titles"])]
+    if "honorific" in example:
+        assert found[0].honorific == example["honorific"]
+
+
+@pytest.mark.parametrize("text", rules.load("titles")["examples"]["negative"])
+def test_official_negative_example_names_nobody(text):
+    assert officials.extract(normalize.text(text)) == []
+
+
+@pytest.mark.parametrize("example", rules.load("provinces")["examples"], ids=str)
+def test_province_example(example):
+    found = provinces.detect(normalize.text(example["text"]), _day(example["published"]))
+    assert found == (example["province"], example["current"])
+
+
+@pytest.mark.parametrize("example", rules.load("subjects")["examples"], ids=str)
+def test_subject_example(example):
+    found = facts.extract(example["text"], published=date(2020, 1, 1)).quantities
+    assert found[0]["subject"] == example["subject"]
+    assert subjects is not None
