@@ -4,8 +4,8 @@ extract.facts(text, published=None)  -> ArticleFacts (quantities, officials, pro
 extract.text(raw)                    -> the normalized text offsets point into
 """
 
-from .facts import ArticleFacts
-from .facts import extract as facts
+from .extractor import ArticleFacts
+from .extractor import extract as facts
 from .normalize import text
 from .ruleset import version as rules_version
 

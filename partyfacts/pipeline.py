@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .extract import facts as extract_facts
+from .extract import extractor
 from .schemas import Article, Extraction, Official, QuantityFact
 
 
@@ -58,7 +58,7 @@ def from_text(
     site: str | None = None,
 ) -> Extraction:
     """Extract every fact from an article's text into a validated Extraction record."""
-    result = extract_facts.extract(text, published=published, title=title)
+    result = extractor.extract(text, published=published, title=title)
     content_hash = hashlib.sha256(result.text.encode("utf-8")).hexdigest()
     article = Article(
         key=f"url:{url}" if url else f"sha256:{content_hash}",

@@ -1,4 +1,4 @@
-from partyfacts.extract import facts, normalize
+from partyfacts.extract import extractor, normalize
 
 
 def test_tone_style_moves_marks_and_keeps_length():
@@ -15,7 +15,7 @@ def test_decomposed_input_is_composed_to_nfc():
 
 def test_fact_offsets_point_into_the_stored_text():
     raw = "Tiêu đề\r\n\r\nNăm 2012, Thị uỷ kết nạp 80 đảng viên;\u200b 3 tổ chức cơ sở đảng đạt trong sạch vững mạnh."
-    result = facts.extract(raw)
+    result = extractor.extract(raw)
     assert result.quantities
     for q in result.quantities:
         assert result.text[q["start"] : q["end"]] == q["text"]
@@ -24,7 +24,7 @@ def test_fact_offsets_point_into_the_stored_text():
 
 
 def test_official_offsets_cover_name_and_titles():
-    result = facts.extract(
+    result = extractor.extract(
         "Tin\n\nĐồng chí Lò Văn Chỉnh - Uỷ viên Ban Thường vụ Tỉnh uỷ phát biểu."
     )
     person = result.officials[0]

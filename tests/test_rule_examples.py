@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from partyfacts.extract import facts, normalize, numbers, officials, provinces, timex
+from partyfacts.extract import extractor, normalize, numbers, officials, provinces, timex
 from partyfacts.extract import ruleset as rules
-from partyfacts.extract.facts import subjects
+from partyfacts.extract.extractor import subjects
 
 
 def _day(value):
@@ -49,18 +49,18 @@ def test_time_negative_example_has_no_time(text):
 
 @pytest.mark.parametrize("example", rules.load("categories")["examples"]["positive"], ids=str)
 def test_category_example(example):
-    found = facts.extract(example["text"], published=date(2020, 1, 1)).quantities
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
     assert [q["category"] for q in found][-1:] == [example["category"]], found
 
 
 @pytest.mark.parametrize("text", rules.load("categories")["examples"]["negative"])
 def test_category_negative_example_is_not_a_fact(text):
-    assert facts.extract(text, published=date(2020, 1, 1)).quantities == []
+    assert extractor.extract(text, published=date(2020, 1, 1)).quantities == []
 
 
 @pytest.mark.parametrize("example", rules.load("events")["examples"], ids=str)
 def test_event_example(example):
-    found = facts.extract(example["text"], published=date(2020, 1, 1)).quantities
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
     assert found, example
     # the quantity the example is about: the one with its `value`, else the last one
     last = next((q for q in found if q["value"] == example.get("value")), found[-1])
@@ -91,6 +91,6 @@ def test_province_example(example):
 
 @pytest.mark.parametrize("example", rules.load("subjects")["examples"], ids=str)
 def test_subject_example(example):
-    found = facts.extract(example["text"], published=date(2020, 1, 1)).quantities
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
     assert found[0]["subject"] == example["subject"]
     assert subjects is not None
