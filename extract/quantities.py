@@ -17,6 +17,7 @@ from typing import Any
 from . import numbers, timex
 from . import ruleset as rules
 
+_UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]")
 _COORDINATION = re.compile(r"^[\s,]*(?:và|cùng|,)?[\s,]*$", re.IGNORECASE)
 
@@ -94,10 +95,11 @@ def _events() -> dict[str, Any]:
         for phrase in spec.get("after") or []:
             words = phrase.split()
             if words[0] in ("được", "bị") and len(words) > 1:
-                # "được Tỉnh ủy tặng": the agent may stand between "được" and the verb
+                # "được Tỉnh ủy tặng", "bị UBKT Huyện ủy kỷ luật": an agent, written with
+                # capitals, may stand between "được"/"bị" and the verb
                 pattern = (
                     re.escape(words[0])
-                    + r"(?:\s+[^\s,;]+){0,4}?\s+"
+                    + rf"(?:\s+(?:[{_UPPER}]\S*|tỉnh|huyện|thị xã|thành phố|xã|ủy)){{0,5}}?\s+"
                     + rules.phrase_regex(" ".join(words[1:]))
                 )
             else:
@@ -194,6 +196,9 @@ class _Candidate:
     end: int  # end of the counted phrase
     entry: dict | None
     share: bool = False
+    # "Tỷ lệ đảng viên được xếp loại ... đạt 91,2%": the predicate stands between the
+    # head's counted noun and the number
+    predicate_from: int | None = None
 
 
 def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Candidate]:
@@ -226,7 +231,7 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
             if hit and hit[1] <= number.start:
                 head = hit
         if head and not re.search(r"[;(]", sentence[head[1] : number.start]):
-            out.append(_Candidate(number, head[0]["category"], number.end, head[0]))
+            out.append(_Candidate(number, head[0]["category"], number.end, head[0], False, head[1]))
     return out
 
 
@@ -287,6 +292,8 @@ def extract(
             if head and head.event != "awarded" and not sentence[:c_start].rstrip().endswith(":"):
                 head = None  # only a list ("phấn đấu: ...; ...") or awardees share a head verb
             post = _first_after(sentence, cand.end, region_end, others)
+            if cand.predicate_from is not None:
+                post = _first_after(sentence, cand.predicate_from, number.start, others) or post
             if pre and not pre.stock:
                 event = pre.event
             elif head and head.event == "awarded":
@@ -315,6 +322,15 @@ def extract(
             rating = None
             if event in ("rated", "awarded"):
                 rated = list(_find_all(events["ratings"], sentence, cand.end, region_end))
+                if cand.predicate_from is not None:
+                    rated = (
+                        list(
+                            _find_all(
+                                events["ratings"], sentence, cand.predicate_from, number.start
+                            )
+                        )
+                        or rated
+                    )
                 if not rated and pre and not pre.stock:
                     rated = list(_find_all(events["ratings"], sentence, pre.end, number.start))
                 rating = rated[0][0] if rated else None

@@ -65,16 +65,19 @@ def test_published_option_sets_the_article_year(cli, tmp_path):
 
 
 def test_run_fills_the_database_and_prints_a_summary(cli, tmp_path):
+    from partyfacts.cli import CORPUS
+
+    n = len(list((CORPUS / "articles").glob("*.txt")))
     db = tmp_path / "demo.db"
     result = cli("run", "--db", str(db))
     assert result.exit_code == 0, result.output
-    assert "Processed 10 article files (10 new); 0 failed." in result.stdout
+    assert f"Processed {n} article files ({n} new); 0 failed." in result.stdout
     assert "party_member" in result.stdout
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 10
-        assert conn.execute("SELECT count(*) FROM quantities").fetchone()[0] > 50
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == n
+        assert conn.execute("SELECT count(*) FROM quantities").fetchone()[0] > 5 * n
     again = cli("run", "--db", str(db))
-    assert "(10 unchanged)" in again.stdout
+    assert f"({n} unchanged)" in again.stdout
 
 
 def test_database_path_comes_from_the_environment(cli, tmp_path, monkeypatch):
