@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .extract import extractor
+from .extract import extractor, provinces
 from .schemas import Article, Extraction, Official, QuantityFact
 
 
@@ -56,9 +56,16 @@ def from_text(
     title: str | None = None,
     url: str | None = None,
     site: str | None = None,
+    lead: str | None = None,
+    author: str | None = None,
+    province: str | None = None,
 ) -> Extraction:
-    """Extract every fact from an article's text into a validated Extraction record."""
+    """Extract every fact from an article's text into a validated Extraction record.
+    ``province`` (from the site registry) wins over the province read from the text."""
     result = extractor.extract(text, published=published, title=title)
+    if province:
+        result.province = provinces.as_of(province, result.published)
+        result.province_current = provinces.current(province)
     content_hash = hashlib.sha256(result.text.encode("utf-8")).hexdigest()
     article = Article(
         key=f"url:{url}" if url else f"sha256:{content_hash}",
@@ -69,6 +76,8 @@ def from_text(
         content_hash=content_hash,
         title=result.title,
         published=result.published,
+        lead=lead,
+        author=author,
         text=result.text,
         province=result.province,
         province_current=result.province_current,

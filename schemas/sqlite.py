@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .vocabulary import APPROXES, CATEGORIES, EVENTS, RATINGS, RUN_STATUSES, STATUSES, UNITS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: crawl_pages
 
 
 def _among(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
@@ -106,6 +106,20 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     articles_skipped INTEGER NOT NULL DEFAULT 0,
     articles_failed INTEGER NOT NULL DEFAULT 0,
     errors TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(errors))
+);
+CREATE INDEX IF NOT EXISTS crawl_runs_site ON crawl_runs(site, id);
+
+-- Pages a crawl fetched but did not store as articles (not an article, empty, gone), so
+-- that a re-crawl revalidates them conditionally or leaves them alone.
+CREATE TABLE IF NOT EXISTS crawl_pages (
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('skipped', 'gone')),
+    reason TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (site, url)
 );
 """
 

@@ -1,0 +1,1 @@
+"""The Scrapy project: one small spider per site, site differences in sites.yaml."""

@@ -1,0 +1,67 @@
+"""The site registry (``sites.yaml``): one entry per site, with the defaults filled in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_FILE = Path(__file__).with_name("sites.yaml")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    key: str
+    name: str
+    province: str | None
+    start_urls: list[str]
+    allowed_domains: list[str]
+    article_pattern: str | None = None
+    pagination: str | None = None
+    sitemaps: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    selectors: dict[str, str] = field(default_factory=dict)
+    download_delay: float = 2.0
+    max_listing_pages: int = 50
+    notes: str = ""
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+
+
+def sites() -> dict[str, SiteConfig]:
+    data = _data()
+    defaults = data.get("defaults", {})
+    out = {}
+    for key, entry in data["sites"].items():
+        values = {**defaults, **entry}
+        out[key] = SiteConfig(
+            key=key,
+            name=values["name"],
+            province=values.get("province"),
+            start_urls=list(values.get("start_urls") or []),
+            allowed_domains=list(values.get("allowed_domains") or []),
+            article_pattern=values.get("article_pattern"),
+            pagination=values.get("pagination"),
+            sitemaps=list(values.get("sitemaps") or []),
+            feeds=list(values.get("feeds") or []),
+            selectors=dict(values.get("selectors") or {}),
+            download_delay=float(values.get("download_delay", 2.0)),
+            max_listing_pages=int(values.get("max_listing_pages", 50)),
+            notes=values.get("notes", ""),
+        )
+    return out
+
+
+def site(key: str) -> SiteConfig:
+    try:
+        return sites()[key]
+    except KeyError:
+        raise KeyError(
+            f"no site {key!r} in the registry; known: {', '.join(sorted(sites()))}"
+        ) from None

@@ -1,0 +1,1 @@
+"""One spider per site; each is a few lines over SiteSpider."""

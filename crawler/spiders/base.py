@@ -1,0 +1,261 @@
+"""SiteSpider: the behaviour every site shares, driven by its registry entry.
+
+Listing pages give article links (the site's URL pattern, else the generic classifier) and
+the next page; sitemaps and RSS feeds give more. An article already stored is fetched
+again only as a conditional request (If-None-Match / If-Modified-Since), and a listing is
+followed only until a page holds nothing new — unless the previous run of the site did not
+finish, in which case every listing page is walked again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+
+from ...extract import dates
+from ...extract.links import links as find_links
+from .. import registry, urls
+
+log = logging.getLogger(__name__)
+
+
+class SiteSpider(scrapy.Spider):
+    """Subclasses set ``name`` (the registry key); nothing else is required."""
+
+    name = None  # a registry key in each subclass; the base class is not a spider of its own
+
+    def __init__(
+        self,
+        since: str | None = None,
+        base_url: str | None = None,
+        full: str | bool = False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.site = registry.site(self.name)
+        self.since: date | None = dates.parse_day(since) if since else None
+        if since and self.since is None:
+            raise ValueError(f"--since: not a date: {since!r}")
+        self.base_url = (base_url or "").rstrip("/")
+        self.full = full in (True, "1", "true", "yes")
+        self.allowed_domains = list(self.site.allowed_domains)
+        self.known: dict[str, tuple[str | None, str | None]] = {}
+        self.gone: frozenset[str] = frozenset()
+        self.trust_known = False  # set by the run recorder once it has read the database
+        self.listing_pages = 0
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        """Per-site politeness from the registry (no delay for the loopback sample site)."""
+        super().update_settings(settings)
+        site = registry.site(cls.name)
+        settings.set("DOWNLOAD_DELAY", site.download_delay, priority="spider")
+        if site.download_delay == 0:
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+            settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="spider")
+
+    # -- identity ---------------------------------------------------------------------
+    def absolute(self, url: str) -> str:
+        return urljoin(self.base_url + "/", url) if self.base_url else url
+
+    def identity(self, url: str) -> str:
+        """The canonical URL an article is stored under."""
+        return urls.canonical(url)
+
+    def is_article(self, url: str) -> bool:
+        from ...extract.links import is_article_url
+
+        return is_article_url(url, self.site.article_pattern)
+
+    # -- requests ---------------------------------------------------------------------
+    async def start(self):
+        for request in self.initial_requests():
+            yield request
+
+    def initial_requests(self):
+        for url in self.site.start_urls:
+            yield scrapy.Request(self.absolute(url), self.parse_listing, errback=self.listing_failed,
+                                 meta={"listing": True, "page": 1}, dont_filter=True)  # fmt: skip
+        for url in self.site.sitemaps:
+            yield scrapy.Request(self.absolute(url), self.parse_sitemap, errback=self.listing_failed,
+                                 meta={"listing": True}, dont_filter=True)  # fmt: skip
+        for url in self.site.feeds:
+            yield scrapy.Request(self.absolute(url), self.parse_feed, errback=self.listing_failed,
+                                 meta={"listing": True}, dont_filter=True)  # fmt: skip
+
+    def article_request(self, url: str) -> scrapy.Request | None:
+        url = urls.canonical(self.absolute(url))
+        key = self.identity(url)
+        meta = {"canonical_url": key}
+        headers = {}
+        if key in self.gone:
+            self.crawler.stats.inc_value("partyfacts/articles_not_requested")
+            return None  # answered 404/410 before
+        if key in self.known:
+            etag, modified = self.known[key]
+            if not etag and not modified:
+                # stored, and the site gives no way to ask whether it changed
+                self.crawler.stats.inc_value("partyfacts/articles_not_requested")
+                return None
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+            meta["handle_httpstatus_list"] = [304]
+        return scrapy.Request(
+            url, self.parse_article, errback=self.article_failed, headers=headers, meta=meta
+        )
+
+    # -- callbacks --------------------------------------------------------------------
+    def parse_listing(self, response: Response):
+        """A listing page: its article links, then the next page while there may be news."""
+        self.crawler.stats.inc_value("partyfacts/pages_fetched")
+        self.listing_pages += 1
+        found = [
+            link
+            for link in find_links(response.text, response.url, None)
+            if self.is_article(link.url)
+        ]
+        fresh = 0
+        for link in found:
+            request = self.article_request(link.url)
+            if request is None:  # stored and not revalidatable: nothing new here
+                continue
+            fresh += request.meta["canonical_url"] not in self.known
+            yield request
+        next_url = self.next_page(response)
+        if not next_url:
+            return
+        if self.trust_known and found and not fresh:
+            log.info("%s: nothing new on %s; not following older pages", self.name, response.url)
+            return
+        if self.listing_pages >= self.site.max_listing_pages:
+            log.info("%s: stopping at %d listing pages", self.name, self.listing_pages)
+            return
+        yield scrapy.Request(next_url, self.parse_listing, errback=self.listing_failed,
+                             meta={"listing": True, "page": response.meta.get("page", 1) + 1})  # fmt: skip
+
+    def next_page(self, response: Response) -> str | None:
+        template = self.site.pagination
+        if not template:
+            return None
+        if template == "next":
+            href = response.css('a[rel="next"]::attr(href), link[rel="next"]::attr(href)').get()
+            if not href:
+                href = response.xpath(
+                    '//a[contains(., "Trang sau") or contains(., "Trang tiếp") or normalize-space(.)="»"]/@href'
+                ).get()
+            return response.urljoin(href) if href else None
+        page = response.meta.get("page", 1) + 1
+        base = response.url.split("?", 1)[0]
+        return base + template.replace("{n}", str(page))
+
+    def parse_sitemap(self, response: Response):
+        self.crawler.stats.inc_value("partyfacts/pages_fetched")
+        for loc, lastmod in re.findall(
+            r"<loc>\s*([^<]+?)\s*</loc>(?:\s*<lastmod>\s*([^<]+?)\s*</lastmod>)?", response.text
+        ):
+            if self.since and lastmod and (day := dates.parse_day(lastmod)) and day < self.since:
+                continue
+            if self.is_article(loc) and (request := self.article_request(loc)):
+                yield request
+
+    def parse_feed(self, response: Response):
+        self.crawler.stats.inc_value("partyfacts/pages_fetched")
+        for item in re.findall(r"<item>(.*?)</item>", response.text, re.S):
+            link = re.search(r"<link>\s*([^<]+?)\s*</link>", item)
+            published = re.search(r"<pubDate>\s*([^<]+?)\s*</pubDate>", item)
+            if not link:
+                continue
+            if self.since and published:
+                try:
+                    if parsedate_to_datetime(published.group(1)).date() < self.since:
+                        continue
+                except (TypeError, ValueError):
+                    pass
+            if self.is_article(link.group(1)) and (request := self.article_request(link.group(1))):
+                yield request
+
+    def parse_article(self, response: Response):
+        """An article page: its bytes go to the store pipeline."""
+        self.crawler.stats.inc_value("partyfacts/pages_fetched")
+        yield {
+            "url": response.url,
+            "canonical_url": response.meta.get("canonical_url") or self.identity(response.url),
+            "status": response.status,
+            "body": response.body,
+            "charset": _charset(response),
+            "etag": _header(response, "ETag"),
+            "last_modified": _header(response, "Last-Modified"),
+        }
+
+    # -- failures ---------------------------------------------------------------------
+    def article_failed(self, failure):
+        self._failed(failure, "articles_failed")
+        if failure.check(HttpError) and failure.value.response.status in (404, 410):
+            request = failure.request
+            pipeline = self._store_pipeline()
+            if pipeline is not None:  # written by the store's worker thread, not here
+                key = request.meta.get("canonical_url") or self.identity(request.url)
+                pipeline.remember_gone(self, key, f"http {failure.value.response.status}")
+
+    def _store_pipeline(self):
+        from ..pipelines import StorePipeline
+
+        scraper = getattr(self.crawler.engine, "scraper", None)
+        for pipe in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
+            if isinstance(pipe, StorePipeline):
+                return pipe
+        return None
+
+    def listing_failed(self, failure):
+        self._failed(failure, "listings_failed")
+
+    def _failed(self, failure, counter: str) -> None:
+        kind = error_kind(failure)
+        request = failure.request if hasattr(failure, "request") else None
+        self.crawler.stats.inc_value(f"partyfacts/{counter}")
+        self.crawler.stats.inc_value(f"partyfacts/errors/{kind}")
+        if failure.check(HttpError):
+            self.crawler.stats.inc_value("partyfacts/pages_fetched")
+        log.warning("%s: %s failed: %s", self.name, getattr(request, "url", "?"), kind)
+
+
+def error_kind(failure) -> str:
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(DNSLookupError):
+        return "dns"
+    if failure.check(ConnectionRefusedError):
+        return "connection_refused"
+    return type(failure.value).__name__
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _charset(response: Response) -> str | None:
+    content_type = _header(response, "Content-Type") or ""
+    match = re.search(r"charset=([\w.-]+)", content_type, re.I)
+    return match.group(1) if match else None
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or ""

@@ -1,0 +1,149 @@
+"""What a crawl knows before it starts and leaves behind when it ends: the articles already
+stored (for incremental runs), the crawl_runs record, and the per-site lock that keeps two
+runs of one site from overlapping under cron."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import store
+
+
+class AlreadyRunning(RuntimeError):
+    """Another crawl of the same site holds its lock."""
+
+
+class SiteLock:
+    """An exclusive, non-blocking lock file per site beside the database. The kernel
+    drops it when the process dies, so a SIGKILLed run never leaves a stale lock."""
+
+    def __init__(self, db_path: Path, site: str) -> None:
+        directory = Path(db_path).resolve().parent / "locks"
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / f"{site}.lock"
+        self.site = site
+        self._handle = None
+
+    def acquire(self) -> None:
+        handle = self.path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise AlreadyRunning(
+                f"a crawl of {self.site!r} is already running ({holder})"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S}Z")
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
+@dataclass(frozen=True)
+class Known:
+    """Articles of a site already stored: canonical URL -> (ETag, Last-Modified)."""
+
+    validators: dict[str, tuple[str | None, str | None]]
+    previous_run_complete: bool
+    gone: frozenset[str] = frozenset()
+
+
+def known(db, site: str) -> Known:
+    rows = db.execute(
+        "SELECT canonical_url, etag, last_modified FROM articles WHERE site = ? AND canonical_url IS NOT NULL",
+        (site,),
+    ).fetchall()
+    last = db.execute(
+        "SELECT status FROM crawl_runs WHERE site = ? AND status != 'running' ORDER BY id DESC LIMIT 1",
+        (site,),
+    ).fetchone()
+    validators = {r[0]: (r[1], r[2]) for r in rows}
+    pages = db.execute(
+        "SELECT url, status, etag, last_modified FROM crawl_pages WHERE site = ?", (site,)
+    ).fetchall()
+    for url, status, etag, modified in pages:
+        if status == "skipped":
+            validators.setdefault(url, (etag, modified))
+    gone = frozenset(url for url, status, _, _ in pages if status == "gone")
+    return Known(validators, bool(last and last[0] in ("success", "partial")), gone)
+
+
+def remember_page(
+    db, site: str, url: str, status: str, reason: str, etag=None, last_modified=None
+) -> None:
+    """Note a page that was fetched but not stored: skipped (not an article, empty) or
+    gone (404/410)."""
+    store.retrying(
+        db,
+        lambda: db.execute(
+            "INSERT OR REPLACE INTO crawl_pages (site, url, status, reason, etag, last_modified, seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (site, url, status, reason, etag, last_modified, _now()),
+        ),
+        getattr(db, "lock_timeout", 60.0),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def start_run(db, site: str) -> int:
+    """Record a new run. Runs of this site still marked running were killed (this process
+    holds the site lock now): they are closed as failed."""
+
+    def work() -> int:
+        db.execute(
+            "UPDATE crawl_runs SET status = 'failed', ended_at = coalesce(ended_at, ?), "
+            "errors = json_set(errors, '$.interrupted', 1) WHERE site = ? AND status = 'running'",
+            (_now(), site),
+        )
+        return db.execute(
+            "INSERT INTO crawl_runs (site, started_at, status) VALUES (?, ?, 'running')",
+            (site, _now()),
+        ).lastrowid
+
+    return store.retrying(db, work, getattr(db, "lock_timeout", 60.0))
+
+
+def finish_run(
+    db, run_id: int, counts: dict[str, int], errors: dict[str, int], finished: bool
+) -> str:
+    """Close a run with its counts; returns its status: success (nothing failed), partial
+    (some pages failed, others were fetched), failed (nothing fetched, or the run broke)."""
+    failed = counts.get("articles_failed", 0) + counts.get("listings_failed", 0)
+    worked = counts.get("pages_fetched", 0) - failed > 0
+    if finished and not failed:
+        status = "success"
+    elif worked:
+        status = "partial"
+    else:
+        status = "failed"
+
+    def work() -> None:
+        db.execute(
+            "UPDATE crawl_runs SET ended_at = ?, status = ?, pages_fetched = ?, articles_new = ?, "
+            "articles_updated = ?, articles_skipped = ?, articles_failed = ?, errors = ? WHERE id = ?",
+            (
+                _now(), status, counts.get("pages_fetched", 0), counts.get("articles_new", 0),
+                counts.get("articles_updated", 0), counts.get("articles_skipped", 0),
+                counts.get("articles_failed", 0), json.dumps(errors, sort_keys=True), run_id,
+            ),
+        )  # fmt: skip
+
+    store.retrying(db, work, getattr(db, "lock_timeout", 60.0))
+    return status

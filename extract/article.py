@@ -1,0 +1,288 @@
+"""Article title, date, body, author and lead from a news page's HTML.
+
+Per-site CSS selectors come first where the site registry has them; then generic rules:
+trafilatura for the body (the best-measured generic extractor), the page's own Vietnamese
+dateline near the title, metadata, then htmldate. Vietnamese dates are day first
+(``04/11/2009`` is 4 November); ``(GMT+7)`` is removed before htmldate sees a date.
+
+Bytes are decoded by the declared charset (HTTP header, BOM, ``<meta charset>``), else
+UTF-8, else windows-1258, the legacy Vietnamese code page; a page that decodes as none of
+them raises PageError instead of being stored as mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from . import dates, normalize
+
+log = logging.getLogger(__name__)
+
+
+class PageError(ValueError):
+    """A page that cannot be read as an article (undecodable, empty, not HTML)."""
+
+
+@dataclass
+class Page:
+    title: str | None
+    published: date | None
+    text: str
+    lead: str | None = None
+    author: str | None = None
+    canonical_url: str | None = None
+    published_at: datetime | None = None
+    charset: str | None = None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+# Bytes that UTF-8 text never has but windows-1258 Vietnamese text is full of: the
+# combining tone marks 0xCC 0xD2 0xDE 0xEC 0xF2 standing after a vowel.
+_CP1258_TONES = re.compile(
+    rb"[aeiouyAEIOUY\xe2\xea\xf4\xc2\xca\xd4\xf5\xd5\xfd\xdd\xe3\xc3][\xcc\xd2\xde\xec\xf2]"
+)
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+
+
+def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
+    """(text, charset) of a page's bytes; PageError when no charset fits."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.decompress(body)
+        except OSError as error:
+            raise PageError(f"corrupt gzip data: {error}") from error
+    if not body.strip():
+        raise PageError("empty page")
+    candidates = []
+    if body.startswith(codecs.BOM_UTF8):
+        candidates.append("utf-8-sig")
+    declared_codec = _codec(declared)
+    meta = _META_CHARSET.search(body[:4096])
+    meta_codec = _codec(meta.group(1).decode("ascii", "ignore")) if meta else None
+    candidates += [c for c in (declared_codec, meta_codec) if c]
+    candidates += ["utf-8"]
+    if _CP1258_TONES.search(body):
+        candidates.append("cp1258")
+    for charset in dict.fromkeys(candidates):
+        try:
+            text = body.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if charset in ("cp1252", "latin-1", "iso8859-1") and _CP1258_TONES.search(body):
+            continue  # Vietnamese windows-1258 bytes mislabelled as Western
+        return text, charset
+    raise PageError(
+        f"cannot decode page (declared {declared or meta_codec or 'nothing'}; "
+        "not UTF-8 nor windows-1258)"
+    )
+
+
+def _tree(html: str) -> lxml.html.HtmlElement:
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as error:
+        raise PageError(f"not HTML: {error}") from error
+    return tree
+
+
+def _text_of(nodes) -> str:
+    return normalize.squash(" ".join(n.text_content() for n in nodes))
+
+
+def _select(tree, selector: str | None) -> list:
+    if not selector:
+        return []
+    try:
+        return tree.cssselect(selector)
+    except Exception as error:  # a bad selector in the registry must not stop a crawl
+        log.warning("bad selector %r: %s", selector, error)
+        return []
+
+
+def _meta(tree, *names: str) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
+            if found and found[0].strip():
+                return normalize.squash(found[0])
+    return None
+
+
+def _title(tree, selectors: dict) -> str | None:
+    chosen = _text_of(_select(tree, selectors.get("title")))
+    if chosen:
+        return chosen
+    og = _meta(tree, "og:title", "twitter:title")
+    head = tree.findtext(".//title")
+    head = normalize.squash(head) if head else None
+    h1s = [normalize.squash(h.text_content()) for h in tree.iter("h1")]
+    h1s = [h for h in h1s if len(h.split()) >= 3]
+    for h1 in h1s:  # the h1 that the page's own title repeats is the headline
+        if any(h1 and ref and h1.casefold() in ref.casefold() for ref in (og, head)):
+            return h1
+    if og:
+        return og
+    if head:
+        # "Headline - Site name" / "Headline | Site"
+        return re.split(r"\s+[-|–—]\s+", head)[0]
+    return h1s[0] if h1s else None
+
+
+# A visible dateline: a weekday or a label before a day-first date.
+_DATELINE = re.compile(
+    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*|"
+    r"(?:ngày\s+đăng|đăng\s+ngày|cập\s+nhật(?:\s+lúc)?|thời\s+gian\s+đăng|ngày\s+xuất\s+bản)\s*:?\s*)"
+    r"[^<>\n]{0,20}?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}",
+    re.IGNORECASE,
+)
+
+
+def _visible_date(tree, title: str | None) -> datetime | None:
+    """The first dateline after the headline (or anywhere, when the headline is not found)."""
+    text = normalize.text(tree.text_content())
+    start = 0
+    if title:
+        at = text.find(title[:40])
+        start = at if at >= 0 else 0
+    for begin in (start, 0):
+        match = _DATELINE.search(text, begin)
+        if match:
+            window = text[match.start() : match.end() + 30]
+            return dates.parse(window)
+    return None
+
+
+def _published(tree, html: str, title: str | None, selectors: dict) -> datetime | None:
+    chosen = _text_of(_select(tree, selectors.get("date")))
+    if chosen:
+        found = dates.parse(chosen)
+        if found:
+            return found
+    visible = _visible_date(tree, title)
+    if visible:
+        return visible
+    meta = _meta(
+        tree, "article:published_time", "datePublished", "pubdate", "publishdate",
+        "og:published_time", "dc.date.issued", "date",
+    )  # fmt: skip
+    if meta and dates.parse(meta):
+        return dates.parse(meta)
+    try:
+        import htmldate
+
+        cleaned = re.sub(r"\(?\s*GMT\s*\+\s*7\s*\)?", " ", html)
+        found = htmldate.find_date(cleaned, original_date=True, outputformat="%Y-%m-%d")
+    except Exception as error:  # htmldate raises on odd markup; the date stays unknown
+        log.debug("htmldate failed: %s", error)
+        found = None
+    return datetime.fromisoformat(found) if found else None
+
+
+def _body(html: str, tree, selectors: dict) -> str:
+    nodes = _select(tree, selectors.get("body"))
+    if nodes:
+        paragraphs = []
+        for node in nodes:
+            blocks = node.xpath(".//p|.//h2|.//h3|.//li") or [node]
+            paragraphs += [normalize.squash(b.text_content()) for b in blocks]
+        text = "\n\n".join(p for p in paragraphs if p)
+        if len(text) > 200:
+            return text
+    import trafilatura
+
+    text = trafilatura.extract(html, favor_recall=True, include_comments=False, include_tables=True)
+    return text or ""
+
+
+_GENERIC_LEAD = ".sapo, .article-summary, .summary-news, .news-sapo, .chapeau, .lead, .article-sapo"
+
+
+def _without_headline(body: str, title: str | None) -> str:
+    """Drop the headline and the dateline when the body extractor kept them."""
+    lines = body.split("\n")
+    title_key = normalize.key(title or "")
+    if lines and title_key:
+        # "Headline Cập nhật lúc 06:15, Thứ Bảy, 14/11/2026 (GMT+7) First sentence..." on one line
+        first = normalize.squash(lines[0])
+        if normalize.key(first).startswith(title_key) and len(first) > len(title_key):
+            rest = first[len(title_key) :].lstrip()
+            dateline = _DATELINE.match(normalize.text(rest))
+            if dateline:
+                rest = re.sub(
+                    r"^[\s,:-]*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:SA|CH|AM|PM)?\s*(?:\(?GMT\s*\+\s*7\)?)?\s*",
+                    "",
+                    rest[dateline.end() :],
+                )
+            lines[0] = rest
+    kept = []
+    for index, line in enumerate(lines):
+        key = normalize.key(line)
+        if index < 4 and title_key and key == title_key:
+            continue
+        if index < 5 and len(line) < 90 and _DATELINE.search(normalize.text(line)):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def article(
+    html: str | bytes,
+    url: str | None = None,
+    selectors: dict | None = None,
+    charset: str | None = None,
+) -> Page:
+    """Title, date and body of one article page. ``selectors`` (title, date, body, lead,
+    author: CSS) come from the site registry. Raises PageError for a page that cannot be
+    decoded or parsed."""
+    selectors = selectors or {}
+    used = None
+    if isinstance(html, bytes):
+        html, used = decode(html, charset)
+    if not html.strip():
+        raise PageError("empty page")
+    tree = _tree(html)
+    title = _title(tree, selectors)
+    published_at = _published(tree, html, title, selectors)
+    body = _body(html, tree, selectors)
+    body = _without_headline(body, title)
+    lead = (
+        _text_of(_select(tree, selectors.get("lead")))
+        or _text_of(_select(tree, _GENERIC_LEAD)[:1])
+        or _meta(tree, "description", "og:description")
+    )
+    if lead and len(lead) > 40:
+        # the lead opens the article; generic extractors sometimes move it to the end
+        body = body.replace(lead, "").strip() if lead in body else body
+        body = f"{lead}\n\n{body}" if body else lead
+    author = _text_of(_select(tree, selectors.get("author"))) or _meta(
+        tree, "author", "article:author"
+    )
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+    canonical_url = urljoin(url or "", canonical[0].strip()) if canonical else None
+    return Page(
+        title=normalize.text(title) if title else None,
+        published=published_at.date() if published_at else None,
+        text=normalize.text(body).strip(),
+        lead=normalize.text(lead) if lead else None,
+        author=author,
+        canonical_url=canonical_url,
+        published_at=published_at,
+        charset=used,
+    )
