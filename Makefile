@@ -1,5 +1,6 @@
 # Two commands on a fresh machine (Python 3.11+ with venv):
-#   make run    extract the bundled sample articles into data/partyfacts.db, print a summary
+#   make run    serve the bundled sample site on 127.0.0.1, crawl it into data/partyfacts.db,
+#               print a summary
 #   make test   lint, rule examples, unit and end-to-end tests, evaluation floors
 # Each creates .venv and installs what it needs first.
 
@@ -17,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/partyfacts run
+	$(BIN)/partyfacts demo
 
 test: $(STAMP)
 	$(BIN)/ruff check .

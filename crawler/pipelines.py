@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, threads
 from twisted.python.threadpool import ThreadPool
 
@@ -97,7 +98,7 @@ class StorePipeline:
             lambda: state.remember_page(self._connect(), spider.name, url, "gone", reason),
         )
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         spider = spider or self.crawler.spider
         stats = self.crawler.stats
         if item.get("status") == 304:
@@ -125,7 +126,7 @@ class StorePipeline:
             return item
 
         deferred.addCallbacks(stored, failed)
-        return deferred
+        return await maybe_deferred_to_future(deferred)
 
 
 def _kind(error: Exception) -> str:

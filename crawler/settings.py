@@ -15,7 +15,6 @@ USER_AGENT = (
 )
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 2.0  # per site, overridden from the registry
-RANDOMIZE_DOWNLOAD_DELAY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 AUTOTHROTTLE_ENABLED = True
@@ -34,7 +33,10 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {"partyfacts.crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"partyfacts.crawler.extensions.RunRecorder": 100}
+EXTENSIONS = {
+    "partyfacts.crawler.extensions.RunRecorder": 100,
+    "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port of our own
+}
 SPIDER_CONTRACTS = {"partyfacts.crawler.contracts.SampleUrlContract": 10}
 
 # partyfacts' own settings, from defaults.toml and the PARTYFACTS_* environment

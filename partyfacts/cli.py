@@ -79,7 +79,8 @@ def _extract_files(paths: list[str], db, published: date | None, out) -> tuple[i
                 failed += 1
                 continue
             if out is not None:
-                out.write(json.dumps(pipeline.as_json(extraction), ensure_ascii=False) + "\n")
+                line = pipeline.as_json(extraction, with_text=pipeline.is_html(path))
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
             if db is not None:
                 try:
                     outcome = store.save(db, extraction)
@@ -112,12 +113,16 @@ def _extract_files(paths: list[str], db, published: date | None, out) -> tuple[i
 def extract(opts, files: tuple[str, ...], db_path: str | None, published: date | None) -> None:
     """Extract facts from article files; print one JSON line per file (FACTS.md).
 
-    A file that is missing, empty, binary or not UTF-8 gets a one-line error on stderr;
-    the other files are still processed and the exit code is 1.
+    FILES are plain-text articles (.txt: the first line is the title) or saved news pages
+    (.html, .htm, .html.gz: title, date and body are extracted first, and the line also
+    carries `text`). A file that is missing, empty, binary, not UTF-8 or not a readable
+    page gets a one-line error on stderr; the other files are still processed and the exit
+    code is 1.
 
     \b
     Example:
       partyfacts extract ../shared/corpus/seeds/*.txt > facts.jsonl
+      partyfacts extract page.html.gz
       partyfacts extract article.txt --db data/partyfacts.db --published 2013-01-15
     """
     db = None
@@ -156,9 +161,10 @@ def run(opts, db_path: str | None) -> None:
 
 
 def _print_summary(path, done: int, failed: int, outcomes: dict, counts: dict) -> None:
-    changes = ", ".join(f"{v} {k}" for k, v in sorted(outcomes.items())) or "nothing"
     click.echo(f"Database: {path}")
-    click.echo(f"Processed {done} article files ({changes}); {failed} failed.")
+    if outcomes or failed:
+        changes = ", ".join(f"{v} {k}" for k, v in sorted(outcomes.items())) or "nothing"
+        click.echo(f"Processed {done} article files ({changes}); {failed} failed.")
     click.echo(
         f"Stored: {counts['articles']} articles, {counts['quantities']} quantity facts, "
         f"{counts['officials']} officials.\n"
@@ -173,6 +179,119 @@ def _print_summary(path, done: int, failed: int, outcomes: dict, counts: dict) -
         click.echo(
             "\nArticles by province: " + ", ".join(f"{p} {n}" for p, n in counts["by_province"])
         )
+
+
+def _print_runs(results) -> None:
+    header = ("site", "status", "pages", "new", "updated", "skipped", "failed", "errors")
+    rows = [header]
+    for r in results:
+        c = r.counts
+        errors = ", ".join(f"{k} {v}" for k, v in sorted(r.errors.items())) or "-"
+        rows.append((r.site, r.status, *(str(c.get(k, 0)) for k in (
+            "pages_fetched", "articles_new", "articles_updated", "articles_skipped", "articles_failed")), errors))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for index, row in enumerate(rows):
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if index == 0:
+            click.echo("  ".join("-" * w for w in widths))
+
+
+@main.command()
+@click.argument("sites", nargs=-1)
+@click.option(
+    "--db", "db_path", default=None, type=click.Path(dir_okay=False), help="Database to fill."
+)
+@click.option(
+    "--since",
+    callback=_published,
+    default=None,
+    help="Only articles published on or after this date.",
+)
+@click.option("--full", is_flag=True, help="Walk every listing page even where nothing is new.")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Base URL for sites with relative start URLs (the sample site).",
+)
+@click.option(
+    "--timeout", type=float, default=None, help="Seconds before a request is given up (default 30)."
+)
+@click.option("--list", "list_sites", is_flag=True, help="List the sites in the registry and exit.")
+@click.pass_obj
+def crawl(opts, sites, db_path, since, full, base_url, timeout, list_sites) -> None:
+    """Crawl news sites (all of the registry's real sites by default) into the database.
+
+    Incremental: stored articles are only revalidated (ETag / Last-Modified); a killed run
+    loses nothing stored and the next run finishes its work. Exit code 0 success, 3 partial
+    (some pages failed), 1 failed, 75 a run of the site is already going.
+
+    \b
+    Example:
+      partyfacts crawl baolaichau vov --since 2024-01-01
+      partyfacts crawl --list
+    """
+    from . import crawl as crawl_module
+    from .crawler import registry
+
+    known = registry.sites()
+    if list_sites:
+        for key, site in known.items():
+            click.echo(f"{key:16} {site.province or '(national)':12} {site.name}")
+        return
+    sites = list(sites) or [k for k in known if k not in ("sample", "generic")]
+    unknown = [s for s in sites if s not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown site(s) {', '.join(unknown)}; see `partyfacts crawl --list`"
+        )
+    opts = opts.replace(db=db_path)
+    settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
+    results = crawl_module.crawl(
+        sites, opts, since=since, base_url=base_url, full=full, settings=settings
+    )
+    _print_runs(results)
+    for r in results:
+        if r.status == "already_running":
+            click.echo(
+                f"partyfacts: {r.site}: a crawl of this site is already running; exiting", err=True
+            )
+    sys.exit(crawl_module.exit_code(results))
+
+
+@main.command()
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Database to fill (default: data/partyfacts.db, or PARTYFACTS_DB).",
+)
+@click.option(
+    "--articles", default=40, show_default=True, help="Articles on the generated sample site."
+)
+@click.pass_obj
+def demo(opts, db_path: str | None, articles: int) -> None:
+    """The main job on the bundled default: serve the sample site on 127.0.0.1, crawl it
+    with the real spider into the database, and print what was stored.
+
+    \b
+    Example:
+      partyfacts demo --db data/partyfacts.db
+    """
+    from . import crawl as crawl_module
+    from .crawler.sample_site import build, serve
+
+    opts = opts.replace(db=db_path)
+    with serve(build(n_articles=articles)) as served:
+        click.echo(f"Sample site served at {served.url}/ ; crawling it with the `sample` spider...")
+        results = crawl_module.crawl(["sample"], opts, base_url=served.url)
+    _print_runs(results)
+    click.echo("")
+    db = store.connect(opts.db, opts.lock_timeout)
+    counts = store.counts(db)
+    _print_summary(opts.db, counts["articles"], 0, {}, counts)
+    code = crawl_module.exit_code(results)
+    sys.exit(0 if code == 3 else code)  # the sample site's 404 is deliberate
 
 
 @main.command(name="eval")

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .extract import article as article_module
 from .extract import extractor, provinces
 from .schemas import Article, Extraction, Official, QuantityFact
 
@@ -90,7 +91,39 @@ def from_text(
     )
 
 
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+
+
+def is_html(path: str | Path) -> bool:
+    return str(path).lower().endswith(HTML_SUFFIXES)
+
+
+def read_page(path: str | Path) -> article_module.Page:
+    """A saved news page (``.html``, ``.htm``, ``.html.gz``) through the article extractor."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror or error}") from error
+    try:
+        page = article_module.article(data)
+    except article_module.PageError as error:
+        raise InputError(str(error)) from error
+    if not page.text:
+        raise InputError("no article text found in the page")
+    return page
+
+
 def from_file(path: str | Path, published: date | None = None) -> Extraction:
+    """A ``.txt`` article, or a saved HTML page, extracted into an Extraction record."""
+    if is_html(path):
+        page = read_page(path)
+        return from_text(
+            page.text, doc=str(path), title=page.title, published=published or page.published,
+            lead=page.lead, author=page.author,
+        )  # fmt: skip
     return from_text(read_text(path), doc=str(path), published=published)
 
 

@@ -65,7 +65,6 @@ class SiteSpider(scrapy.Spider):
         settings.set("DOWNLOAD_DELAY", site.download_delay, priority="spider")
         if site.download_delay == 0:
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
-            settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="spider")
 
     # -- identity ---------------------------------------------------------------------
     def absolute(self, url: str) -> str:
@@ -237,8 +236,8 @@ class SiteSpider(scrapy.Spider):
 def error_kind(failure) -> str:
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timeout"
+    if failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in type(failure.value).__name__:
+        return "timeout"  # Twisted's, or Scrapy's DownloadTimeoutError
     if failure.check(DNSLookupError):
         return "dns"
     if failure.check(ConnectionRefusedError):

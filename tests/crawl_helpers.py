@@ -1,0 +1,60 @@
+"""Running the crawler as a user does (a subprocess: Twisted's reactor starts once per
+process) against the sample site served by the test on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def crawl_command(db: Path, base_url: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "partyfacts.cli", "crawl", "sample", "--base-url", base_url,
+            "--db", str(db), *extra]  # fmt: skip
+
+
+def crawl(
+    db: Path, base_url: str, *extra: str, timeout: float = 180
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        crawl_command(db, base_url, *extra), capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT, env={**os.environ, "PARTYFACTS_LOG_LEVEL": "INFO"},
+    )  # fmt: skip
+
+
+def snapshot(db: Path) -> dict:
+    """Everything a crawl leaves in the database that must not depend on how it ran."""
+    with sqlite3.connect(db) as conn:
+        articles = sorted(
+            conn.execute("SELECT canonical_url, content_hash, title, published FROM articles")
+        )
+        quantities = sorted(conn.execute(
+            "SELECT a.canonical_url, q.value, q.unit, q.category, q.event, q.year, q.start, q.\"end\" "
+            "FROM quantities q JOIN articles a ON a.id = q.article_id"
+        ))  # fmt: skip
+        officials = sorted(conn.execute(
+            "SELECT a.canonical_url, o.name, o.titles FROM officials o JOIN articles a ON a.id = o.article_id"
+        ))  # fmt: skip
+    return {"articles": articles, "quantities": quantities, "officials": officials}
+
+
+def runs(db: Path) -> list[dict]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = [dict(r) for r in conn.execute("SELECT * FROM crawl_runs ORDER BY id")]
+    for row in rows:
+        row["errors"] = json.loads(row["errors"])
+    return rows
+
+
+def count_articles(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
