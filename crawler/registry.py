@@ -20,6 +20,7 @@ class SiteConfig:
     start_urls: list[str]
     allowed_domains: list[str]
     article_pattern: str | None = None
+    deny_pattern: str | None = None
     pagination: str | None = None
     sitemaps: list[str] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
@@ -47,6 +48,7 @@ def sites() -> dict[str, SiteConfig]:
             start_urls=list(values.get("start_urls") or []),
             allowed_domains=list(values.get("allowed_domains") or []),
             article_pattern=values.get("article_pattern"),
+            deny_pattern=values.get("deny_pattern"),
             pagination=values.get("pagination"),
             sitemaps=list(values.get("sitemaps") or []),
             feeds=list(values.get("feeds") or []),

@@ -26,6 +26,7 @@ from twisted.internet.error import (
 )
 
 from ...extract import dates
+from ...extract.links import is_article_url
 from ...extract.links import links as find_links
 from .. import registry, urls
 
@@ -75,8 +76,8 @@ class SiteSpider(scrapy.Spider):
         return urls.canonical(url)
 
     def is_article(self, url: str) -> bool:
-        from ...extract.links import is_article_url
-
+        if self.site.deny_pattern and re.search(self.site.deny_pattern, url):
+            return False
         return is_article_url(url, self.site.article_pattern)
 
     # -- requests ---------------------------------------------------------------------
