@@ -18,7 +18,6 @@ from pathlib import Path
 
 from partyfacts.crawler.sample_site import build, serve
 
-
 # The crawl runs in a child process that reports its own peak resident memory at exit.
 CHILD = """
 import resource, runpy, sys
@@ -57,7 +56,9 @@ def main() -> None:
     site = build(n_articles=args.articles, per_page=20)
     with tempfile.TemporaryDirectory() as tmp, serve(site) as served:
         db = Path(tmp) / "bench.db"
-        print(f"site: {args.articles} article pages, {len(site.pages)} pages in all, at {served.url}")
+        print(
+            f"site: {args.articles} article pages, {len(site.pages)} pages in all, at {served.url}"
+        )
         for label in ("first crawl", "re-crawl"):
             elapsed, stats, peak = run_crawl(db, served.url)
             stored = stats["new"] + stats["updated"]

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from crawl_helpers import ROOT, count_articles, crawl, crawl_command, runs, snapshot
+
 from partyfacts.crawler import state
 from partyfacts.crawler.sample_site import build, serve
 from partyfacts.crawler.spiders.sample import ORIGIN

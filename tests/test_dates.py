@@ -2,6 +2,7 @@ import doctest
 from datetime import date, datetime
 
 import pytest
+
 from partyfacts.extract import dates
 
 

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 
 import pytest
+
 from partyfacts.crawler.sample_site.generate import to_cp1258
 from partyfacts.extract import article, links
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from partyfacts.extract import extractor, normalize, numbers, officials, provinces, timex
 from partyfacts.extract import ruleset as rules
 from partyfacts.extract.extractor import subjects

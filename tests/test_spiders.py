@@ -6,11 +6,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from partyfacts.crawler import registry
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.spiderloader import SpiderLoader
 
 from partyfacts.crawl import settings_for
+from partyfacts.crawler import registry
 from partyfacts.options import load
 
 # Two article URLs per site in the shapes public sources show (../shared/spec/sites.md),

@@ -9,9 +9,9 @@ import time
 
 import pydantic
 import pytest
-from partyfacts.schemas import QuantityFact
 
 from partyfacts import pipeline, store
+from partyfacts.schemas import QuantityFact
 
 TEXT = (
     "Lai Châu kết nạp đảng viên\n\n"
