@@ -169,10 +169,32 @@ def _visible_date(tree, title: str | None) -> datetime | None:
     return None
 
 
+def _dateparser(text: str) -> datetime | None:
+    """dateparser, Vietnamese and day first, for a site's date element in a form the
+    project's own parser does not know ("5 tháng 3, 2021")."""
+    import dateparser
+
+    cleaned = re.sub(r"\(?\s*GMT\s*[+-]\s*\d+\s*\)?", " ", text)
+    cleaned = re.sub(
+        r"^\W*(?:(?:ngày\s+)?đăng(?:\s+ngày|\s+lúc)?|cập\s+nhật(?:\s+lúc)?|thời\s+gian\s+đăng|"
+        r"ngày\s+xuất\s+bản)\s*:?\s*",
+        "",
+        cleaned,
+        flags=re.IGNORECASE,
+    )
+    try:
+        return dateparser.parse(
+            cleaned, languages=["vi"], settings={"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past"}
+        )
+    except Exception as error:  # dateparser raises on odd input; the date stays unknown
+        log.debug("dateparser failed on %r: %s", text, error)
+        return None
+
+
 def _published(tree, html: str, title: str | None, selectors: dict) -> datetime | None:
     chosen = _text_of(_select(tree, selectors.get("date")))
     if chosen:
-        found = dates.parse(chosen)
+        found = dates.parse(chosen) or _dateparser(chosen)
         if found:
             return found
     visible = _visible_date(tree, title)

@@ -44,6 +44,11 @@ def test_vietnamese_datelines_are_read_day_first(dateline, expected):
     assert article.article(page(dateline)).published == expected
 
 
+def test_a_site_date_selector_in_an_unusual_form_goes_through_dateparser():
+    html = page("Đăng ngày 5 tháng 3, 2021")
+    assert article.article(html, selectors={"date": "div.time"}).published == date(2021, 3, 5)
+
+
 def test_title_lead_and_body_without_navigation_or_footer():
     result = article.article(page())
     assert result.title == "Kết nạp 120 đảng viên"
