@@ -34,6 +34,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extract_throughput.py
 	$(BIN)/python bench/crawl_throughput.py
+	$(BIN)/python bench/reextract_throughput.py
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-*

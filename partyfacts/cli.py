@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from . import evaluate, pipeline, store
+from . import evaluate, output, pipeline, store
 from . import options as options_module
 from .extract import dates
-from .schemas import RECORDS, json_schema
+from .schemas import CATEGORIES, EVENTS, RECORDS, STATUSES, json_schema
 
 CORPUS = Path(__file__).with_name("corpus")
 log = logging.getLogger("partyfacts")
@@ -292,6 +292,258 @@ def demo(opts, db_path: str | None, articles: int) -> None:
     _print_summary(opts.db, counts["articles"], 0, {}, counts)
     code = crawl_module.exit_code(results)
     sys.exit(0 if code == 3 else code)  # the sample site's 404 is deliberate
+
+
+def _readonly(opts, db_path):
+    from . import query
+
+    opts = opts.replace(db=db_path)
+    try:
+        return query.connect_readonly(opts.db)
+    except query.QueryError as error:
+        raise click.ClickException(str(error)) from error
+
+
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True
+)
+_DB = click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
+                   help="Database (default: data/partyfacts.db, or PARTYFACTS_DB).")  # fmt: skip
+
+
+@main.command()
+@click.option("--province", help="Province as stored (the name in force on the article's date).")
+@click.option("--category", type=click.Choice(CATEGORIES), help="What is counted.")
+@click.option("--event", type=click.Choice(EVENTS), help="What happened to it.")
+@click.option("--status", type=click.Choice(STATUSES), help="actual or target.")
+@click.option(
+    "--year", "years", default=None, metavar="YYYY[-YYYY]", help="A year or a range: 2004-2013."
+)
+@click.option("--subject", help="Text the subject contains, e.g. 'thị xã'.")
+@click.option("--official", help="Only facts from articles naming this official.")
+@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@_FORMAT
+@_DB
+@click.pass_obj
+def facts(
+    opts, province, category, event, status, years, subject, official, limit, fmt, db_path
+) -> None:
+    """Stored quantity facts, filtered, with their year, source and evidence sentence.
+
+    \b
+    Example:
+      partyfacts facts --province "Lai Châu" --category party_member --event total --year 2004-2013
+      partyfacts facts --event admitted --format csv > admissions.csv
+    """
+    from . import query
+
+    year_from = year_to = None
+    if years:
+        first, _, last = years.partition("-")
+        try:
+            year_from, year_to = int(first), int(last or first)
+        except ValueError:
+            raise click.BadParameter(
+                f"not a year or range: {years!r}", param_hint="--year"
+            ) from None
+    conn = _readonly(opts, db_path)
+    rows = query.facts(conn, query.FactFilter(province, category, event, status, year_from, year_to,
+                                              subject, official, limit))  # fmt: skip
+    columns = [
+        "value",
+        "unit",
+        "category",
+        "event",
+        "year",
+        "province",
+        "article_published",
+        "source",
+        "evidence",
+    ]
+    if fmt != "table":
+        columns = list(query.FACT_COLUMNS)
+    output.write(rows, columns, fmt, widths={"source": 60})
+
+
+@main.command()
+@click.option("--name", help="Part of the person's name.")
+@click.option("--province", help="Province of the articles they were seen in.")
+@_FORMAT
+@_DB
+@click.pass_obj
+def officials(opts, name, province, fmt, db_path) -> None:
+    """Officials with each title they were seen with, first and last seen, and sources.
+
+    \b
+    Example:
+      partyfacts officials --name "Lò Văn"
+    """
+    from . import query
+
+    rows = query.officials(_readonly(opts, db_path), name, province)
+    columns = ["name", "title", "province", "first_seen", "last_seen", "articles", "sources"]
+    output.write(rows, columns, fmt, widths={"sources": 80})
+
+
+@main.command(name="sql")
+@click.argument("statement")
+@_FORMAT
+@_DB
+@click.pass_obj
+def sql_command(opts, statement, fmt, db_path) -> None:
+    """Run read-only SQL on the database (opened read-only: writes are refused).
+
+    \b
+    Example:
+      partyfacts sql "SELECT * FROM party_totals_by_province_year"
+    """
+    from . import query
+
+    conn = _readonly(opts, db_path)
+    try:
+        columns, rows = query.sql(conn, statement)
+    except query.QueryError as error:
+        raise click.ClickException(str(error)) from error
+    output.write([dict(zip(columns, r, strict=True)) for r in rows], columns, fmt, widths={})
+
+
+@main.command(name="export")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "parquet"]),
+    default="csv",
+    show_default=True,
+)
+@_DB
+@click.pass_obj
+def export_command(opts, directory, fmt, db_path) -> None:
+    """Write articles, quantities and officials to DIRECTORY with a datapackage.json that
+    describes every column.
+
+    \b
+    Example:
+      partyfacts export dataset/ --format parquet
+    """
+    from . import export as export_module
+    from . import query
+
+    opts = opts.replace(db=db_path)
+    try:
+        counts = export_module.export(opts.db, directory, fmt)
+    except query.QueryError as error:
+        raise click.ClickException(str(error)) from error
+    for table, n in counts.items():
+        click.echo(f"{table:11} {n:7,} rows -> {Path(directory) / f'{table}.{fmt}'}")
+    click.echo(f"datapackage -> {Path(directory) / 'datapackage.json'}")
+
+
+@main.command()
+@click.argument("article")
+@click.option(
+    "--html",
+    "html_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the page.",
+)
+@_DB
+@click.pass_obj
+def show(opts, article, html_path, db_path) -> None:
+    """Render ARTICLE (its id, URL or input path) with every extracted fact highlighted
+    and labelled, to check the extraction by eye.
+
+    \b
+    Example:
+      partyfacts show 12 --html article.html
+    """
+    from . import show as show_module
+
+    conn = _readonly(opts, db_path)
+    row = show_module.find_article(conn, article)
+    if row is None:
+        raise click.ClickException(
+            f"no article {article!r} in the database (give its id, URL or input path)"
+        )
+    Path(html_path).write_text(show_module.render(conn, row), encoding="utf-8")
+    click.echo(f"{row['title']!r}: {html_path}")
+
+
+@main.command()
+@click.option(
+    "--since",
+    callback=_published,
+    default=None,
+    help="Only articles published on or after this date.",
+)
+@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+@_DB
+@click.pass_obj
+def reextract(opts, since, workers, db_path) -> None:
+    """Re-run the current rules over stored articles (no re-crawl) and report what changed
+    against the previous rules version: facts added, removed and changed, by category.
+
+    \b
+    Example:
+      partyfacts reextract --since 2024-01-01 --workers 2
+    """
+    from . import reextract as reextract_module
+
+    opts = opts.replace(db=db_path)
+    if not Path(opts.db).exists():
+        raise click.ClickException(f"no database at {opts.db}")
+    db = store.connect(opts.db, opts.lock_timeout)
+    bar = None
+    last_logged = [0]
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if sys.stderr.isatty():
+            if bar is None:
+                bar = click.progressbar(length=total, label="re-extracting", file=sys.stderr)
+                bar.__enter__()
+            bar.update(1)
+        elif total and done * 10 // total > last_logged[0]:
+            last_logged[0] = done * 10 // total
+            click.echo(f"re-extracted {done}/{total} articles", err=True)
+
+    report = reextract_module.reextract(db, since=since, workers=workers, progress=progress)
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    previous = (
+        ", ".join(f"{v or 'none'} ({n})" for v, n in report.previous_versions.most_common()) or "-"
+    )
+    click.echo(
+        f"Re-extracted {report.articles} articles with rules {report.version} in {report.seconds:.1f} s "
+        f"({report.per_second:.1f} articles/s, {report.workers} workers); {report.changed_articles} changed."
+    )
+    click.echo(f"Previous rules versions: {previous}\n")
+    output.write(reextract_module.summary_rows(report), ["facts", "added", "removed", "changed", "unchanged"],
+                 "table", grouped=())  # fmt: skip
+
+
+@main.command()
+@click.option("--port", type=int, default=8001, show_default=True, help="Port on 127.0.0.1.")
+@_DB
+@click.pass_obj
+def serve(opts, port, db_path) -> None:
+    """Open the database in Datasette, read-only, on 127.0.0.1, with facets, full-text
+    search on articles and canned queries (members, base organizations, admissions,
+    officials over time).
+
+    \b
+    Example:
+      partyfacts serve --port 8001    # then open http://127.0.0.1:8001/
+    """
+    from . import serve as serve_module
+
+    opts = opts.replace(db=db_path)
+    if not Path(opts.db).exists():
+        raise click.ClickException(f"no database at {opts.db}; fill one first (partyfacts demo)")
+    store.connect(opts.db, opts.lock_timeout).conn.close()  # the layout and views are current
+    click.echo(f"Datasette on http://127.0.0.1:{port}/ (read-only; Ctrl-C to stop)", err=True)
+    sys.exit(serve_module.serve(opts.db, port))
 
 
 @main.command(name="eval")

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from .schemas import Extraction
-from .schemas.sqlite import DDL, FTS_COLUMNS, FTS_TOKENIZE, SCHEMA_VERSION
+from .schemas.sqlite import DDL, FTS_COLUMNS, FTS_TOKENIZE, SCHEMA_VERSION, VIEWS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,6 +90,9 @@ def _schema_version(db: sqlite_utils.Database) -> int | None:
 
 def _create(db: sqlite_utils.Database) -> None:
     for statement in DDL.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+    for statement in VIEWS.split(";"):
         if statement.strip():
             db.conn.execute(statement)
     if not db["articles_fts"].exists():

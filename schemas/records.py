@@ -37,7 +37,7 @@ class QuantityFact(Evidence):
     """A number about party organizations or members, read from one sentence."""
 
     value: int | float = Field(description="1.154 -> 1154; 85,7% -> 85.7")
-    unit: Unit
+    unit: Unit = Field(description="count, or percent (value 85.7 means 85.7%).")
     category: Category = Field(description="What is counted.")
     event: Event = Field(description="What happened to it.")
     rating: Rating | None = Field(None, description="Quality grade, for rated and awarded.")
@@ -50,7 +50,7 @@ class QuantityFact(Evidence):
     as_of: AsOf | None = Field(None, description="The most precise date the text gives.")
     subject: str | None = Field(None, description="Whose figure it is, as written.")
     of_total: int | float | None = Field(None, description="662/686 -> value 662, of_total 686.")
-    text: str = Field(description="The matched phrase.")
+    text: str = Field(description="The matched phrase: the number and what it counts.")
 
 
 class Official(Evidence):
@@ -58,7 +58,9 @@ class Official(Evidence):
 
     name: str = Field(min_length=2, description="Full name as written (NFC, one tone style).")
     titles: list[str] = Field(min_length=1, description="Every title, abbreviations expanded.")
-    honorific: Honorific | None = None
+    honorific: Honorific | None = Field(
+        None, description="đồng chí, ông, bà, as written before the name."
+    )
     mentions: int = Field(1, ge=1, description="How many times the article names the person.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .vocabulary import APPROXES, CATEGORIES, EVENTS, RATINGS, RUN_STATUSES, STATUSES, UNITS
 
-SCHEMA_VERSION = 2  # 2: crawl_pages
+SCHEMA_VERSION = 3  # 2: crawl_pages; 3: views
 
 
 def _among(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
@@ -121,6 +121,51 @@ CREATE TABLE IF NOT EXISTS crawl_pages (
     seen_at TEXT NOT NULL,
     PRIMARY KEY (site, url)
 );
+"""
+
+# Views that answer the usual questions directly. "Latest" is the figure from the most
+# recent article (then the most precise as_of), so a later report supersedes an earlier one.
+VIEWS = """
+DROP VIEW IF EXISTS facts_with_source;
+CREATE VIEW facts_with_source AS
+SELECT q.id, q.article_id, q.province, q.category, q.event, q.status, q.value, q.unit, q.approx,
+       q.rating, q.year, q.period_start, q.as_of, q.subject, q.text, q.sentence, q.start, q."end",
+       q.sentence_start,
+       q.rules_version, a.published AS article_published, coalesce(a.url, a.doc) AS source,
+       a.title AS article_title, a.site
+FROM quantities q JOIN articles a ON a.id = q.article_id;
+
+DROP VIEW IF EXISTS party_totals_by_province_year;
+CREATE VIEW party_totals_by_province_year AS
+SELECT province, year, category, value, approx, subject, as_of, article_published, source, sentence, reports
+FROM (
+    SELECT f.*, count(*) OVER w AS reports,
+           row_number() OVER (w ORDER BY f.article_published DESC, f.as_of DESC, f.id DESC) AS rank
+    FROM facts_with_source f
+    WHERE f.category IN ('party_member', 'base_party_org') AND f.event = 'total'
+      AND f.status = 'actual' AND f.unit = 'count' AND f.year IS NOT NULL AND f.province IS NOT NULL
+    WINDOW w AS (PARTITION BY f.province, f.year, f.category)
+) WHERE rank = 1;
+
+DROP VIEW IF EXISTS admissions_by_province_year;
+CREATE VIEW admissions_by_province_year AS
+SELECT province, year, value AS admitted, approx, subject, article_published, source, sentence, reports
+FROM (
+    SELECT f.*, count(*) OVER w AS reports,
+           row_number() OVER (w ORDER BY f.article_published DESC, f.value DESC, f.id DESC) AS rank
+    FROM facts_with_source f
+    WHERE f.category = 'party_member' AND f.event = 'admitted' AND f.status = 'actual'
+      AND f.unit = 'count' AND f.year IS NOT NULL AND f.province IS NOT NULL
+    WINDOW w AS (PARTITION BY f.province, f.year)
+) WHERE rank = 1;
+
+DROP VIEW IF EXISTS official_titles_over_time;
+CREATE VIEW official_titles_over_time AS
+SELECT o.name, t.value AS title, o.province, min(a.published) AS first_seen,
+       max(a.published) AS last_seen, count(DISTINCT o.article_id) AS articles,
+       group_concat(DISTINCT coalesce(a.url, a.doc)) AS sources
+FROM officials o JOIN articles a ON a.id = o.article_id, json_each(o.titles) t
+GROUP BY o.name_key, t.value, o.province;
 """
 
 # Full-text search over article title and text. Diacritics are kept: in Vietnamese

@@ -156,6 +156,23 @@ def _fill(
     return title, [p.format(**values) for p in template["paragraphs"]]
 
 
+def texts(n: int, seed: int = 11) -> list[tuple[str, str, datetime]]:
+    """(title, plain text, published) for ``n`` sample articles, without HTML: for
+    benchmarks that need many stored articles quickly."""
+    data = yaml.safe_load((_HERE / "articles.yaml").read_text(encoding="utf-8"))
+    rng = random.Random(seed)
+    newest = datetime(2026, 11, 20, 8, 15)
+    out = []
+    for i in range(n):
+        template = data["templates"][i % len(data["templates"])]
+        district = data["districts"][(i // len(data["templates"])) % len(data["districts"])]
+        official = data["officials"][i % len(data["officials"])]
+        when = newest - timedelta(hours=7 * i)
+        title, paragraphs = _fill(template, rng, district, official, when.year)
+        out.append((title, title + "\n\n" + "\n\n".join(paragraphs), when))
+    return out
+
+
 def build(
     n_articles: int = 40, per_page: int = 10, seed: int = 7, newest: datetime | None = None
 ) -> Site:
@@ -171,7 +188,7 @@ def build(
         template = data["templates"][i % len(data["templates"])]
         district = data["districts"][(i // len(data["templates"])) % len(data["districts"])]
         official = data["officials"][i % len(data["officials"])]
-        when = newest - timedelta(days=3 * i, hours=i % 5)
+        when = newest - timedelta(days=45 * i, hours=i % 5)  # five years of news
         title, paragraphs = _fill(template, rng, district, official, when.year - (when.month < 3))
         path = f"/{template['section']}/{slugify(title)}-{1000 + i}"
         layout = layouts[i % 3]
