@@ -18,6 +18,12 @@ from .schemas import CATEGORIES, EVENTS, RECORDS, STATUSES, json_schema
 CORPUS = Path(__file__).with_name("corpus")
 log = logging.getLogger("partyfacts")
 
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True
+)
+_DB = click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
+                   help="Database (default: data/partyfacts.db, or PARTYFACTS_DB).")  # fmt: skip
+
 
 def _published(_ctx, _param, value: str | None) -> date | None:
     if value is None:
@@ -135,13 +141,7 @@ def extract(opts, files: tuple[str, ...], db_path: str | None, published: date |
 
 
 @main.command()
-@click.option(
-    "--db",
-    "db_path",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="Database to fill (default: data/partyfacts.db, or PARTYFACTS_DB).",
-)
+@_DB
 @click.pass_obj
 def run(opts, db_path: str | None) -> None:
     """The main job: extract the bundled sample articles into the database and print a
@@ -169,12 +169,10 @@ def _print_summary(path, done: int, failed: int, outcomes: dict, counts: dict) -
         f"Stored: {counts['articles']} articles, {counts['quantities']} quantity facts, "
         f"{counts['officials']} officials.\n"
     )
-    rows = [("category", "event", "facts")] + [tuple(map(str, r)) for r in counts["by_category"]]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for index, row in enumerate(rows):
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-        if index == 0:
-            click.echo("  ".join("-" * w for w in widths))
+    rows = [
+        dict(zip(("category", "event", "facts"), r, strict=True)) for r in counts["by_category"]
+    ]
+    output.write(rows, ["category", "event", "facts"], count=False)
     if counts["by_province"]:
         click.echo(
             "\nArticles by province: " + ", ".join(f"{p} {n}" for p, n in counts["by_province"])
@@ -182,18 +180,14 @@ def _print_summary(path, done: int, failed: int, outcomes: dict, counts: dict) -
 
 
 def _print_runs(results) -> None:
-    header = ("site", "status", "pages", "new", "updated", "skipped", "failed", "errors")
-    rows = [header]
-    for r in results:
-        c = r.counts
-        errors = ", ".join(f"{k} {v}" for k, v in sorted(r.errors.items())) or "-"
-        rows.append((r.site, r.status, *(str(c.get(k, 0)) for k in (
-            "pages_fetched", "articles_new", "articles_updated", "articles_skipped", "articles_failed")), errors))  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    for index, row in enumerate(rows):
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-        if index == 0:
-            click.echo("  ".join("-" * w for w in widths))
+    names = {"pages": "pages_fetched", "new": "articles_new", "updated": "articles_updated",
+             "skipped": "articles_skipped", "failed": "articles_failed"}  # fmt: skip
+    rows = [
+        {"site": r.site, "status": r.status, **{k: r.counts.get(v, 0) for k, v in names.items()},
+         "errors": ", ".join(f"{k} {v}" for k, v in sorted(r.errors.items())) or "-"}
+        for r in results
+    ]  # fmt: skip
+    output.write(rows, ["site", "status", *names, "errors"], grouped=(), count=False)
 
 
 @main.command()
@@ -259,13 +253,7 @@ def crawl(opts, sites, db_path, since, full, base_url, timeout, list_sites) -> N
 
 
 @main.command()
-@click.option(
-    "--db",
-    "db_path",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="Database to fill (default: data/partyfacts.db, or PARTYFACTS_DB).",
-)
+@_DB
 @click.option(
     "--articles", default=40, show_default=True, help="Articles on the generated sample site."
 )
@@ -302,13 +290,6 @@ def _readonly(opts, db_path):
         return query.connect_readonly(opts.db)
     except query.QueryError as error:
         raise click.ClickException(str(error)) from error
-
-
-_FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True
-)
-_DB = click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
-                   help="Database (default: data/partyfacts.db, or PARTYFACTS_DB).")  # fmt: skip
 
 
 @main.command()

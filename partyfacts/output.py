@@ -31,6 +31,7 @@ def write(
     out: TextIO | None = None,
     widths: dict[str, int] | None = None,
     grouped: Sequence[str] = ("value",),
+    count: bool = True,
 ) -> None:
     out = out or sys.stdout
     if fmt == "json":
@@ -56,4 +57,5 @@ def write(
             )
             if index == 0:
                 out.write("  ".join("-" * s for s in sizes) + "\n")
-        out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+        if count:
+            out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")

@@ -146,23 +146,7 @@ def _write(
         "WHERE id = ?",
         (province, province_current, version, article_id),
     )
-    for q in quantities:
-        row = {**q, "article_id": article_id, "province": province, "rules_version": version}
-        names = list(row)
-        db.execute(
-            f"INSERT INTO quantities ({', '.join(chr(34) + n + chr(34) for n in names)}) "
-            f"VALUES ({', '.join(':' + n for n in names)})",
-            row,
-        )
-    for o in people:
-        row = {**o, "article_id": article_id, "province": province, "rules_version": version,
-               "name_key": o["name"].casefold(), "titles": json.dumps(o["titles"], ensure_ascii=False)}  # fmt: skip
-        names = list(row)
-        db.execute(
-            f"INSERT INTO officials ({', '.join(chr(34) + n + chr(34) for n in names)}) "
-            f"VALUES ({', '.join(':' + n for n in names)})",
-            row,
-        )
+    store.insert_facts(db, article_id, quantities, people, province, version)
 
 
 def _results(jobs: list[tuple], workers: int) -> Iterator[tuple]:

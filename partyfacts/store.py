@@ -155,18 +155,32 @@ def save(
 
 
 def _insert_facts(db: sqlite_utils.Database, article_id: int, extraction: Extraction) -> None:
-    province = extraction.article.province
-    version = extraction.rules_version
-    quantity_rows = [
-        {**q.model_dump(mode="json"), "article_id": article_id, "province": province,
-         "rules_version": version}
-        for q in extraction.quantities
-    ]  # fmt: skip
+    insert_facts(
+        db,
+        article_id,
+        [q.model_dump(mode="json") for q in extraction.quantities],
+        [o.model_dump(mode="json") for o in extraction.officials],
+        extraction.article.province,
+        extraction.rules_version,
+    )
+
+
+def insert_facts(
+    db: sqlite_utils.Database,
+    article_id: int,
+    quantities: list[dict[str, Any]],
+    officials: list[dict[str, Any]],
+    province: str | None,
+    version: str,
+) -> None:
+    """Insert one article's facts (validated records as dicts); call inside a transaction,
+    after deleting the article's previous facts."""
+    common = {"article_id": article_id, "province": province, "rules_version": version}
+    quantity_rows = [{**q, **common} for q in quantities]
     official_rows = [
-        {**o.model_dump(mode="json"), "article_id": article_id, "province": province,
-         "rules_version": version, "name_key": o.name.casefold(),
-         "titles": json.dumps(o.titles, ensure_ascii=False)}
-        for o in extraction.officials
+        {**o, **common, "name_key": o["name"].casefold(),
+         "titles": json.dumps(o["titles"], ensure_ascii=False)}
+        for o in officials
     ]  # fmt: skip
     for table, rows in (("quantities", quantity_rows), ("officials", official_rows)):
         if not rows:
