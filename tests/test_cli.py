@@ -95,5 +95,6 @@ def test_schema_prints_the_json_schema_with_the_closed_vocabularies(cli):
 
 
 def test_every_command_has_an_example_in_its_help(cli):
-    for command in ("extract", "run", "eval", "schema"):
+    for command in ("extract", "run", "eval", "schema", "crawl", "demo", "facts", "officials", "sql",
+                    "export", "serve", "show", "reextract"):  # fmt: skip
         assert "Example:" in cli(command, "--help").stdout
