@@ -36,10 +36,15 @@ def test_odd_text_gives_facts_or_nothing(text):
         assert 0 <= person["start"] <= person["end"] <= len(result.text)
 
 
+VOCABULARY = (
+    "kết nạp, 1.154 đảng viên; 85,7% chi bộ trực thuộc năm 2019 (2010 - 2012) đồng chí "
+    "Lò Văn Chỉnh Bí thư Tỉnh ủy hơn gần khoảng từ xuống còn giảm tặng trao Huy hiệu 30 năm "
+    "tuổi Đảng trong đó chiếm tỷ lệ phấn đấu đã ; : ( ) hai mươi lăm một trăm linh năm"
+)
+
+
 def test_random_mixtures_of_vocabulary_never_crash():
-    words = ("kết nạp, 1.154 đảng viên; 85,7% chi bộ trực thuộc năm 2019 (2010 - 2012) đồng chí "
-             "Lò Văn Chỉnh Bí thư Tỉnh ủy hơn gần khoảng từ xuống còn giảm tặng trao Huy hiệu 30 năm "
-             "tuổi Đảng trong đó chiếm tỷ lệ phấn đấu đã ; : ( ) hai mươi lăm một trăm linh năm").split()  # noqa: SIM905  # fmt: skip
+    words = VOCABULARY.split()
     rng = random.Random(2026)
     for _ in range(300):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 60)))
