@@ -82,6 +82,11 @@ def _vocabulary() -> dict[str, Any]:
         "any": any_category,
         "context_units": context_units,
         "lookback": lookback,
+        "refine_after": re.compile(
+            _bounded(rules.alternation(data["refine_after"])) + r"\s*$", re.IGNORECASE
+        ),
+        "refinements": data["refinements"],
+        "allowed_events": data["allowed_events"],
     }
 
 
@@ -127,6 +132,10 @@ def _events() -> dict[str, Any]:
         "target": re.compile(_bounded(rules.alternation(data["status"]["target"])), re.I),
         "actual": re.compile(_bounded(rules.alternation(data["status"]["actual_markers"])), re.I),
         "defaults": data["defaults"],
+        "at_least_before": re.compile(
+            _bounded(rules.phrase_regex(data["at_least"]["before"])) + r"\s*$", re.I
+        ),
+        "at_least_after": re.compile(_bounded(rules.phrase_regex(data["at_least"]["after"])), re.I),
     }
 
 
@@ -154,8 +163,14 @@ def _category_at(sentence: str, lowered: str, pos: int, unit: str) -> tuple[dict
     return best
 
 
+_TIME_IN_PARENTHESES = re.compile(r"\(\s*(?:19|20)\d{2}(?:\s*[-–—]\s*(?:19|20)\d{2})?\s*\)")
+
+
 def _clauses(sentence: str) -> list[tuple[int, int]]:
-    bounds = [0] + [m.start() + 1 for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence) + 1]
+    # "3 năm liền (2010 - 2012)": a year in parentheses belongs to the clause it closes
+    inside = {i for m in _TIME_IN_PARENTHESES.finditer(sentence) for i in (m.start(), m.end() - 1)}
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence) if m.start() not in inside]
+    bounds = [0] + [b + 1 for b in breaks] + [len(sentence) + 1]
     return [(bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1)]
 
 
@@ -201,6 +216,20 @@ class _Candidate:
     predicate_from: int | None = None
 
 
+def _refined(sentence: str, lowered: str, number: numbers.Number, category: str) -> str:
+    """A generic category after "tổng số" counts the specific kind named earlier in the
+    sentence: "100% chi bộ trực thuộc ..., với tổng số 2.956 chi bộ"."""
+    vocab = _vocabulary()
+    specific = vocab["refinements"].get(category)
+    if not specific or not vocab["refine_after"].search(sentence, 0, number.start):
+        return category
+    for match in reversed(list(vocab["any"].finditer(sentence, 0, number.start))):
+        hit = _category_at(sentence, lowered, match.start(), number.unit)
+        if hit and hit[0]["category"] in specific:
+            return hit[0]["category"]
+    return category
+
+
 def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Candidate]:
     vocab = _vocabulary()
     lowered = sentence.lower()
@@ -210,7 +239,8 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
             continue
         hit = _category_at(sentence, lowered, number.end, number.unit)
         if hit:
-            out.append(_Candidate(number, hit[0]["category"], hit[1], hit[0]))
+            category = _refined(sentence, lowered, number, hit[0]["category"])
+            out.append(_Candidate(number, category, hit[1], hit[0]))
             continue
         before = sentence[: number.start]
         if _events()["share"].search(before) and out:
@@ -282,6 +312,13 @@ def extract(
                 break
             j = nxt
 
+        # "từ 2.300 đảng viên trở lên": at least 2,300; "từ" is not a stock word here
+        approx = number.approx
+        at_least = events["at_least_before"].search(sentence, 0, number.start)
+        if at_least and events["at_least_after"].search(sentence, cand.end, region_end):
+            approx = "over"
+            others = [*others, (at_least.start(), at_least.end())]
+
         if cand.share:
             prev = out[-1] if out else None
             event = prev.event if prev else events["defaults"]["percent"]
@@ -319,6 +356,9 @@ def extract(
             else:
                 defaults = events["defaults"]
                 event = defaults["by_category"].get(cand.category) or defaults[number.unit]
+            allowed = _vocabulary()["allowed_events"].get(cand.category)
+            if allowed and event not in allowed:
+                event = allowed[0]  # the stock reading: these things are counted, not founded
             rating = None
             if event in ("rated", "awarded"):
                 rated = list(_find_all(events["ratings"], sentence, cand.end, region_end))
@@ -365,7 +405,7 @@ def extract(
                 event=event,
                 rating=rating,
                 status=status,
-                approx=number.approx,
+                approx=approx,
                 year=year,
                 period_start=period_start,
                 as_of=as_of,

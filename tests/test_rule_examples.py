@@ -61,7 +61,8 @@ def test_category_negative_example_is_not_a_fact(text):
 
 @pytest.mark.parametrize("example", rules.load("events")["examples"], ids=str)
 def test_event_example(example):
-    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
+    published = _day(example.get("published")) or date(2020, 1, 1)
+    found = extractor.extract(example["text"], published=published).quantities
     assert found, example
     # the quantity the example is about: the one with its `value`, else the last one
     last = next((q for q in found if q["value"] == example.get("value")), found[-1])
@@ -69,6 +70,10 @@ def test_event_example(example):
     if "rating" in example:
         assert last["rating"] == example["rating"]
     assert last["status"] == example.get("status", "actual")
+    if "approx" in example:
+        assert last["approx"] == example["approx"]
+    if "year" in example:
+        assert last["year"] == example["year"]
 
 
 @pytest.mark.parametrize("example", rules.load("titles")["examples"]["positive"], ids=str)
