@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -21,6 +22,7 @@ _ID_AT_END = re.compile(
     r"(?:-|/|_)(?:post)?(?:(?!(?:19|20)\d{2}$)\d{4,}|(?=[a-f]*\d)[0-9a-f]{7}|(?=[A-Za-z]*\d)[A-Za-z0-9]{9})$"
 )
 _EXTENSION = re.compile(r"\.(?:html?|aspx?|php|vov|jsp)$", re.IGNORECASE)
+_DAY = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d{2})(?!\d)")
 _NOT_ARTICLE = re.compile(
     r"/(?:tag|tags|tu-khoa|search|tim-kiem|video|videos|multimedia|rss|lien-he|gioi-thieu|"
     r"dang-nhap|dang-ky|login|author|tac-gia|page|trang)(?:/|$|\.|-\d+$)",
@@ -33,6 +35,7 @@ class Link:
     url: str
     text: str
     is_article: bool
+    date: date | None = None  # a date shown beside the link on the listing page, if any
 
 
 def is_article_url(url: str, pattern: str | None = None) -> bool:
@@ -66,5 +69,21 @@ def links(html: str, base_url: str, pattern: str | None = None) -> list[Link]:
         if not url.startswith(("http://", "https://")) or url in seen:
             continue
         text = " ".join(anchor.text_content().split())
-        seen[url] = Link(url, text, is_article_url(url, pattern))
+        seen[url] = Link(url, text, is_article_url(url, pattern), _date_beside(anchor))
     return list(seen.values())
+
+
+def _date_beside(anchor) -> date | None:
+    """A day-first date in the list item or block that holds the link ("dd/mm/yyyy")."""
+    block = anchor.getparent()
+    for _ in range(2):  # the link's own item, or the one around it
+        if block is None or len(block.findall(".//a")) > 3:
+            return None  # a whole list, not one item: its dates are not this link's
+        found = _DAY.search(block.text_content())
+        if found:
+            try:
+                return date(int(found["y"]), int(found["m"]), int(found["d"]))
+            except ValueError:
+                return None
+        block = block.getparent()
+    return None

@@ -149,3 +149,23 @@ def test_scrapy_crawl_works_from_the_repository_root(tmp_path):
         )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert count_articles(db) == 40
+
+
+def test_since_bounds_a_run_to_newer_articles_and_stops_at_older_listing_pages(tmp_path):
+    db = tmp_path / "crawl.db"
+    site = build()
+    since = "2025-06-01"
+    newer = {
+        ORIGIN + p for p in site.articles if site.pages[p].modified.date().isoformat() >= since
+    }
+    assert 0 < len(newer) < len(site.articles)
+    with serve(site) as served:
+        result = crawl(db, served.url, "--since", since)
+        requested = {path for path, _status, _conditional in served.requests}
+    assert result.returncode in (0, 3), result.stderr
+    data = snapshot(db)
+    assert {a[0] for a in data["articles"]} == newer
+    assert all(a[3] >= since for a in data["articles"])
+    older_listing = "/xay-dung-dang?page=3"  # every item on it is older than --since
+    assert older_listing not in requested
+    assert not any(p in requested for p in site.articles if ORIGIN + p not in newer)

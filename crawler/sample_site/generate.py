@@ -181,7 +181,7 @@ def build(
     rng = random.Random(seed)
     newest = newest or datetime(2026, 11, 20, 8, 15)
     pages: dict[str, Page] = {}
-    listed: dict[str, list[tuple[str, str]]] = {s: [] for s in SECTIONS}
+    listed: dict[str, list[tuple[str, str, datetime | None]]] = {s: [] for s in SECTIONS}
     articles, items = [], []
     layouts = ["paper", "portal", "magazine"]
     for i in range(n_articles):
@@ -198,7 +198,7 @@ def build(
         body = to_cp1258(text) if legacy else text.encode("utf-8")
         pages[path] = Page(body, f"text/html; charset={charset}", when)
         articles.append(path)
-        listed[template["section"]].append((path, title))
+        listed[template["section"]].append((path, title, when))
         items.append((path, title, when))
     special = {
         "legacy": articles[4] if n_articles > 4 else "",
@@ -216,17 +216,19 @@ def build(
         modified=newest,
     )
     # the odd links go on the first listing page, where every crawl sees them
-    extras = [(special["duplicate"], "Bài viết (chia sẻ qua Zalo)"), (special["missing"], "Bài viết đã gỡ"),
-              (special["empty"], "Bài viết đang cập nhật"), (special["not_article"], "Liên hệ tòa soạn")]  # fmt: skip
+    extras = [(special["duplicate"], "Bài viết (chia sẻ qua Zalo)", None), (special["missing"], "Bài viết đã gỡ", None),
+              (special["empty"], "Bài viết đang cập nhật", None), (special["not_article"], "Liên hệ tòa soạn", None)]  # fmt: skip
     for section, entries in listed.items():
         chunks = [entries[i : i + per_page] for i in range(0, len(entries), per_page)] or [[]]
         for number, chunk in enumerate(chunks, 1):
-            links = [(p, t) for p, t in chunk]
+            links = list(chunk)
             if section == "xay-dung-dang" and number == 1:
                 links += extras
             items_html = "".join(
-                f'<li class="news-item"><a href="{html.escape(p)}">{html.escape(t)}</a></li>'
-                for p, t in links
+                f'<li class="news-item"><a href="{html.escape(p)}">{html.escape(t)}</a>'
+                + (f' <span class="date">{w:%d/%m/%Y}</span>' if w else "")
+                + "</li>"
+                for p, t, w in links
             )
             nav = ""
             if number < len(chunks):

@@ -129,6 +129,20 @@ class SiteSpider(scrapy.Spider):
             for link in find_links(response.text, response.url, None)
             if self.is_article(link.url)
         ]
+        if self.since:
+            # listing pages often show each item's date: older items are not fetched, and a
+            # page holding only older items ends the walk
+            dated = [link for link in found if link.date]
+            older = [link for link in dated if link.date < self.since]
+            found = [link for link in found if not (link.date and link.date < self.since)]
+            self.crawler.stats.inc_value("partyfacts/articles_not_requested", len(older))
+            if dated and len(older) == len(dated):
+                log.info(
+                    "%s: every article on %s is older than --since; stopping",
+                    self.name,
+                    response.url,
+                )
+                return
         fresh = 0
         for link in found:
             request = self.article_request(link.url)
