@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "zarsrc", "zarsrc", "_ga", "mc_", "ref", "gidzl")
+TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "zarsrc", "_ga", "mc_", "gidzl")
 
 
 def canonical(url: str) -> str:

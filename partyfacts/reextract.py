@@ -153,9 +153,8 @@ def _results(jobs: list[tuple], workers: int) -> Iterator[tuple]:
     if workers <= 1:
         yield from map(_extract, jobs)
         return
-    context = multiprocessing.get_context(
-        "fork" if hasattr(multiprocessing, "get_context") else None
-    )
+    # fork: the workers start with the rules and models the parent has already loaded
+    context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         yield from pool.imap(_extract, jobs, chunksize=16)
 

@@ -125,3 +125,15 @@ def test_generic_spider_needs_a_listing_url():
         make_spider("generic")
     spider = make_spider("generic", url="https://baomau.vn/xay-dung-dang")
     assert spider.allowed_domains == ["baomau.vn"]
+
+
+def test_canonical_urls_drop_tracking_fragments_ports_and_host_case():
+    from partyfacts.crawler.urls import canonical
+
+    assert (
+        canonical(
+            "HTTPS://Www.BaoLaiChau.vn:443/chinh-tri/bai-viet?utm_source=fb&id=2&fbclid=x#binh-luan"
+        )
+        == "https://www.baolaichau.vn/chinh-tri/bai-viet?id=2"
+    )
+    assert canonical("http://127.0.0.1:8080/a?page=2") == "http://127.0.0.1:8080/a?page=2"

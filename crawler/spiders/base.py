@@ -13,7 +13,7 @@ import logging
 import re
 from datetime import date
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response
@@ -269,7 +269,3 @@ def _charset(response: Response) -> str | None:
     content_type = _header(response, "Content-Type") or ""
     match = re.search(r"charset=([\w.-]+)", content_type, re.I)
     return match.group(1) if match else None
-
-
-def host_of(url: str) -> str:
-    return urlsplit(url).hostname or ""
