@@ -36,7 +36,7 @@ def extract_and_store(db, item: dict, site, since: date | None) -> str:
     if since and page.published and page.published < since:
         raise Skip(f"published {page.published} before --since {since}")
     extraction = pipeline.from_text(
-        page.text,
+        pipeline.page_text(page),
         title=page.title,
         published=page.published,
         url=item["canonical_url"],

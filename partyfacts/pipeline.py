@@ -116,12 +116,21 @@ def read_page(path: str | Path) -> article_module.Page:
     return page
 
 
+def page_text(page: article_module.Page) -> str:
+    """The text stored for a page: its headline as the first line, then the body, the same
+    shape as a .txt article, so figures in a headline are facts too (FACTS.md: a figure in
+    the title and the body is two entries)."""
+    if page.title and not page.text.startswith(page.title):
+        return f"{page.title}\n\n{page.text}"
+    return page.text
+
+
 def from_file(path: str | Path, published: date | None = None) -> Extraction:
     """A ``.txt`` article, or a saved HTML page, extracted into an Extraction record."""
     if is_html(path):
         page = read_page(path)
         return from_text(
-            page.text, doc=str(path), title=page.title, published=published or page.published,
+            page_text(page), doc=str(path), title=page.title, published=published or page.published,
             lead=page.lead, author=page.author,
         )  # fmt: skip
     return from_text(read_text(path), doc=str(path), published=published)
