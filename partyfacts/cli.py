@@ -53,6 +53,14 @@ def main(ctx: click.Context, log_level: str | None) -> None:
     ctx.obj = opts
 
 
+def _open_store(opts):
+    """The database for writing, or a one-line error (corrupt file, no permission, locked)."""
+    try:
+        return store.connect(opts.db, opts.lock_timeout)
+    except store.StoreError as error:
+        raise click.ClickException(str(error)) from error
+
+
 def _progress(items: list, label: str):
     """A progress bar on an interactive terminal; a log line per item otherwise."""
     if sys.stderr.isatty() and len(items) > 1:
@@ -134,7 +142,7 @@ def extract(opts, files: tuple[str, ...], db_path: str | None, published: date |
     db = None
     if db_path:
         opts = opts.replace(db=db_path)
-        db = store.connect(opts.db, opts.lock_timeout)
+        db = _open_store(opts)
     _, failed, _ = _extract_files(list(files), db, published, sys.stdout)
     if failed:
         sys.exit(1)
@@ -152,7 +160,7 @@ def run(opts, db_path: str | None) -> None:
       partyfacts run --db data/partyfacts.db
     """
     opts = opts.replace(db=db_path)
-    db = store.connect(opts.db, opts.lock_timeout)
+    db = _open_store(opts)
     files = sorted(str(p) for p in (CORPUS / "articles").glob("*.txt"))
     done, failed, outcomes = _extract_files(files, db, None, None)
     _print_summary(opts.db, done, failed, outcomes, store.counts(db))
@@ -275,7 +283,7 @@ def demo(opts, db_path: str | None, articles: int) -> None:
         results = crawl_module.crawl(["sample"], opts, base_url=served.url)
     _print_runs(results)
     click.echo("")
-    db = store.connect(opts.db, opts.lock_timeout)
+    db = _open_store(opts)
     counts = store.counts(db)
     _print_summary(opts.db, counts["articles"], 0, {}, counts)
     code = crawl_module.exit_code(results)
@@ -474,7 +482,7 @@ def reextract(opts, since, workers, db_path) -> None:
     opts = opts.replace(db=db_path)
     if not Path(opts.db).exists():
         raise click.ClickException(f"no database at {opts.db}")
-    db = store.connect(opts.db, opts.lock_timeout)
+    db = _open_store(opts)
     bar = None
     last_logged = [0]
 
@@ -522,7 +530,7 @@ def serve(opts, port, db_path) -> None:
     opts = opts.replace(db=db_path)
     if not Path(opts.db).exists():
         raise click.ClickException(f"no database at {opts.db}; fill one first (partyfacts demo)")
-    store.connect(opts.db, opts.lock_timeout).conn.close()  # the layout and views are current
+    _open_store(opts).conn.close()  # the layout and views are current
     click.echo(f"Datasette on http://127.0.0.1:{port}/ (read-only; Ctrl-C to stop)", err=True)
     sys.exit(serve_module.serve(opts.db, port))
 

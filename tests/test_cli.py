@@ -98,3 +98,13 @@ def test_every_command_has_an_example_in_its_help(cli):
     for command in ("extract", "run", "eval", "schema", "crawl", "demo", "facts", "officials", "sql",
                     "export", "serve", "show", "reextract"):  # fmt: skip
         assert "Example:" in cli(command, "--help").stdout
+
+
+def test_a_corrupt_database_gets_a_clear_error(cli, tmp_path):
+    db = tmp_path / "broken.db"
+    db.write_bytes(b"this is not an SQLite database" * 100)
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = cli("extract", str(article), "--db", str(db))
+    assert result.exit_code == 1
+    assert "cannot use database" in result.stderr and "Traceback" not in result.stderr
