@@ -30,3 +30,12 @@ def test_official_offsets_cover_name_and_titles():
     person = result.officials[0]
     assert person["name"] == "Lò Văn Chỉnh"
     assert "Lò Văn Chỉnh" in result.text[person["start"] : person["end"]]
+
+
+def test_package_example_runs():
+    import doctest
+
+    import partyfacts
+
+    assert doctest.testmod(partyfacts).attempted == 1
+    assert doctest.testmod(partyfacts).failed == 0
