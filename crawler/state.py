@@ -94,7 +94,6 @@ def remember_page(
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (site, url, status, reason, etag, last_modified, _now()),
         ),
-        getattr(db, "lock_timeout", 60.0),
     )
 
 
@@ -117,7 +116,7 @@ def start_run(db, site: str) -> int:
             (site, _now()),
         ).lastrowid
 
-    return store.retrying(db, work, getattr(db, "lock_timeout", 60.0))
+    return store.retrying(db, work)
 
 
 def finish_run(
@@ -145,5 +144,5 @@ def finish_run(
             ),
         )  # fmt: skip
 
-    store.retrying(db, work, getattr(db, "lock_timeout", 60.0))
+    store.retrying(db, work)
     return status

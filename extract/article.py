@@ -147,8 +147,7 @@ def _title(tree, selectors: dict) -> str | None:
 
 # A visible dateline: a weekday or a label before a day-first date.
 _DATELINE = re.compile(
-    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*|"
-    r"(?:ngày\s+đăng|đăng\s+ngày|cập\s+nhật(?:\s+lúc)?|thời\s+gian\s+đăng|ngày\s+xuất\s+bản)\s*:?\s*)"
+    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*|" + dates.LABEL + r"\s*:?\s*)"
     r"[^<>\n]{0,20}?\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}",
     re.IGNORECASE,
 )
@@ -169,32 +168,10 @@ def _visible_date(tree, title: str | None) -> datetime | None:
     return None
 
 
-def _dateparser(text: str) -> datetime | None:
-    """dateparser, Vietnamese and day first, for a site's date element in a form the
-    project's own parser does not know ("5 tháng 3, 2021")."""
-    import dateparser
-
-    cleaned = re.sub(r"\(?\s*GMT\s*[+-]\s*\d+\s*\)?", " ", text)
-    cleaned = re.sub(
-        r"^\W*(?:(?:ngày\s+)?đăng(?:\s+ngày|\s+lúc)?|cập\s+nhật(?:\s+lúc)?|thời\s+gian\s+đăng|"
-        r"ngày\s+xuất\s+bản)\s*:?\s*",
-        "",
-        cleaned,
-        flags=re.IGNORECASE,
-    )
-    try:
-        return dateparser.parse(
-            cleaned, languages=["vi"], settings={"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past"}
-        )
-    except Exception as error:  # dateparser raises on odd input; the date stays unknown
-        log.debug("dateparser failed on %r: %s", text, error)
-        return None
-
-
 def _published(tree, html: str, title: str | None, selectors: dict) -> datetime | None:
     chosen = _text_of(_select(tree, selectors.get("date")))
     if chosen:
-        found = dates.parse(chosen) or _dateparser(chosen)
+        found = dates.parse(chosen) or dates.parse_loose(chosen)
         if found:
             return found
     visible = _visible_date(tree, title)

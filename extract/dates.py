@@ -70,15 +70,38 @@ def parse(text: str | None, year: int | None = None) -> datetime | None:
     return None
 
 
+def parse_loose(text: str | None) -> datetime | None:
+    """dateparser, Vietnamese and day first, for date forms ``parse`` does not know
+    ("Đăng ngày 5 tháng 3, 2021"); only for text known to be a date, such as a site's
+    date element: on running text it would find dates everywhere."""
+    if not text:
+        return None
+    import dateparser
+
+    cleaned = _LABEL_AT_START.sub("", _NOISE.sub(" ", text))
+    try:
+        return dateparser.parse(
+            cleaned, languages=["vi"], settings={"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past"}
+        )
+    except Exception:  # dateparser raises on odd input; the date stays unknown
+        return None
+
+
 def parse_day(text: str | None, year: int | None = None) -> date | None:
     stamp = parse(text, year)
     return stamp.date() if stamp else None
 
 
+# The words a page or a text puts before its publication date.
+LABEL = (
+    r"(?:ngày\s+đăng|đăng\s+ngày|ngày\s+xuất\s+bản|thời\s+gian\s+đăng|cập\s+nhật(?:\s+lúc)?|"
+    r"ngày\s+cập\s+nhật|đăng\s+lúc)"
+)
+_LABEL_AT_START = re.compile(r"^\W*" + LABEL + r"\s*:?\s*", re.IGNORECASE)
+
 # A line that states when the article was published, near its top.
 _DATELINE = re.compile(
-    r"^\W*(?:(?:ngày\s+đăng|đăng\s+ngày|ngày\s+xuất\s+bản|thời\s+gian\s+đăng|cập\s+nhật(?:\s+lúc)?|"
-    r"ngày\s+cập\s+nhật|đăng\s+lúc)\s*:?\s*)?"
+    r"^\W*(?:" + LABEL + r"\s*:?\s*)?"
     r"(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?[\d\s/:.,()SACHPMGT+-]*$",
     re.IGNORECASE,
 )

@@ -49,6 +49,18 @@ def read_text(path: str | Path) -> str:
     return text
 
 
+def extract_facts(
+    text: str, *, published: date | None, title: str | None, province: str | None
+) -> extractor.ArticleFacts:
+    """The extractor's facts, with the site registry's province (named as in force on the
+    article's date) in place of the one read from the text, when there is one."""
+    result = extractor.extract(text, published=published, title=title)
+    if province:
+        result.province = provinces.as_of(province, result.published)
+        result.province_current = provinces.current(province)
+    return result
+
+
 def from_text(
     text: str,
     *,
@@ -63,10 +75,7 @@ def from_text(
 ) -> Extraction:
     """Extract every fact from an article's text into a validated Extraction record.
     ``province`` (from the site registry) wins over the province read from the text."""
-    result = extractor.extract(text, published=published, title=title)
-    if province:
-        result.province = provinces.as_of(province, result.published)
-        result.province_current = provinces.current(province)
+    result = extract_facts(text, published=published, title=title, province=province)
     content_hash = hashlib.sha256(result.text.encode("utf-8")).hexdigest()
     article = Article(
         key=f"url:{url}" if url else f"sha256:{content_hash}",

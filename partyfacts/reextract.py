@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import store
-from .extract import extractor, provinces
+from . import pipeline, store
+from .extract import extractor
 from .extract.ruleset import version as rules_version
 from .schemas import Official, QuantityFact
 
@@ -58,10 +58,7 @@ def _extract(job: tuple) -> tuple:
     """In a worker: (article id, text, title, published, site province) -> new facts."""
     article_id, text, title, published, site_province = job
     day = date.fromisoformat(published) if published else None
-    result = extractor.extract(text, published=day, title=title)
-    if site_province:
-        result.province = provinces.as_of(site_province, result.published)
-        result.province_current = provinces.current(site_province)
+    result = pipeline.extract_facts(text, published=day, title=title, province=site_province)
     # validated here, in the worker, so a rules bug fails loudly and in parallel
     quantities = [QuantityFact(**q).model_dump(mode="json") for q in result.quantities]
     people = [Official(**o).model_dump(mode="json") for o in result.officials]
@@ -190,7 +187,7 @@ def reextract(
                 report.changed_articles += changed
                 _write(db, article_id, quantities, people, province, province_current, version)
 
-        store.retrying(db, work, getattr(db, "lock_timeout", 60.0))
+        store.retrying(db, work)
         pending.clear()
 
     for done, result in enumerate(_results(jobs, workers), 1):

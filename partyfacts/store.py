@@ -36,10 +36,15 @@ def _is_lock_error(error: sqlite3.OperationalError) -> bool:
     return "locked" in message or "busy" in message
 
 
-def retrying(db: sqlite_utils.Database, work: Callable[[], T], lock_timeout: float) -> T:
+def retrying(
+    db: sqlite_utils.Database, work: Callable[[], T], lock_timeout: float | None = None
+) -> T:
     """Run ``work`` in one IMMEDIATE transaction, retrying while another writer holds the
-    lock. IMMEDIATE takes the write lock up front, so a transaction never has to upgrade
-    a read lock half-way (which SQLite refuses rather than waits for)."""
+    lock (up to ``lock_timeout``, by default the one the database was opened with).
+    IMMEDIATE takes the write lock up front, so a transaction never has to upgrade a read
+    lock half-way (which SQLite refuses rather than waits for)."""
+    if lock_timeout is None:
+        lock_timeout = getattr(db, "lock_timeout", 60.0)
     deadline = time.monotonic() + lock_timeout
     delay = 0.05
     while True:
@@ -151,7 +156,7 @@ def save(
         _insert_facts(db, article_id, extraction)
         return "updated" if row else "new"
 
-    return retrying(db, work, getattr(db, "lock_timeout", 60.0))
+    return retrying(db, work)
 
 
 def _insert_facts(db: sqlite_utils.Database, article_id: int, extraction: Extraction) -> None:
