@@ -7,13 +7,21 @@ positions in the stored article text, and officials merged per person.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
 from typing import Any
 
-from . import dates, normalize, officials, provinces, quantities, sentences, timex
+from . import (
+    bodies,
+    breakdowns,
+    dates,
+    normalize,
+    officials,
+    provinces,
+    quantities,
+    sentences,
+    timex,
+)
 from . import ruleset as rules
 
 
@@ -30,33 +38,40 @@ class ArticleFacts:
     rules_version: str = ""
 
 
-@cache
-def _subject_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    data = rules.load("subjects")
-    whole = re.compile(r"(?<!\w)(?:" + rules.alternation(data["whole_unit"]) + r")(?!\w)", re.I)
-    named = re.compile(r"(?<!\w)(?:" + rules.alternation(data["named"]) + r")(?!\w)", re.I)
-    return whole, named
+def _article_body(text: str) -> bodies.Body | None:
+    """The body the article is about: the level it names most (the title counts three
+    times, the lead twice; a level named through many different bodies counts less: a
+    province report that names five districts once each is still the province's), and its
+    first named body of that level."""
+    weight: dict[str, float] = {}
+    first: dict[str, bodies.Body] = {}
+    names: dict[str, set[str]] = {}
+    for index, paragraph in enumerate(sentences.paragraphs(text)):
+        for body in bodies.find(paragraph.text):
+            if body.level in ("article", "unit"):
+                continue
+            weight[body.level] = weight.get(body.level, 0) + (
+                3 if index == 0 else 2 if index < 3 else 1
+            )
+            if body.name:
+                names.setdefault(body.level, set()).add(normalize.key(body.name))
+            if body.level not in first or (first[body.level].name is None and body.name):
+                first[body.level] = body
+    if not weight:
+        return None
+    best = max(weight, key=lambda level: weight[level] / max(1, len(names.get(level, ()))))
+    return first[best]
 
 
-def subjects(sentence: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each subject phrase: "toàn tỉnh", "Đảng bộ thị xã Lai Châu"."""
-    whole, named = _subject_patterns()
-    found = [(m.start(), m.end(), m.group(0)) for m in whole.finditer(sentence)]
-    for match in named.finditer(sentence):
-        end = match.end()
-        for word in re.finditer(r"\s+(\S+)", sentence[end:]):
-            token = word.group(1).rstrip(",.;:")
-            if not token or not token[0].isupper() or not token.isalpha():
-                break
-            end = match.end() + word.start(1) + len(token)
-            if token != word.group(1):
-                break
-        if end == match.end() and match.group(0).islower():
-            continue  # a bare "tỉnh" names nobody
-        found.append((match.start(), end, normalize.squash(sentence[match.start() : end])))
-    found.sort()
-    # drop phrases inside longer ones
-    return [f for f in found if not any(o != f and o[0] <= f[0] and f[1] <= o[1] for o in found)]
+def _fact_province(body: bodies.Body | None, scope: str | None, article: str | None, on):
+    """The province a figure belongs to: the one its body names, else the article's."""
+    if scope in ("national", "region"):
+        return None
+    if body is not None and body.level == "province" and body.place:
+        named = provinces.as_of(bodies.full_place(body.place), on)
+        if named in provinces.registry() or provinces.current(named) in provinces.registry():
+            return named
+    return article
 
 
 def _article_year(text: str, published: date | None) -> int | None:
@@ -90,10 +105,16 @@ def _merge_officials(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(people.values())
 
 
-def extract(raw_text: str, published: date | None = None, title: str | None = None) -> ArticleFacts:
+def extract(
+    raw_text: str,
+    published: date | None = None,
+    title: str | None = None,
+    province: str | None = None,
+) -> ArticleFacts:
     """Every fact in one article. ``raw_text`` is normalized first; all offsets point into
     ``ArticleFacts.text``. Without ``title`` the first non-empty line is the title; without
-    ``published`` a dateline near the top is looked for."""
+    ``published`` a dateline near the top is looked for; without ``province`` (the caller's:
+    a site's, an import's) the province is read from the text."""
     text = normalize.text(raw_text)
     lines = [line for line in text.split("\n") if line.strip()]
     if title is None and lines:
@@ -101,21 +122,41 @@ def extract(raw_text: str, published: date | None = None, title: str | None = No
     if published is None:
         published = dates.dateline(lines[:6])
     year = _article_year(text, published)
-    province, province_current = provinces.detect(text, published)
+    if province:
+        province, province_current = (
+            provinces.as_of(province, published),
+            provinces.current(province),
+        )
+    else:
+        province, province_current = provinces.detect(text, published)
     result = ArticleFacts(text, title, published, year, province, province_current)
     result.rules_version = rules.version()
     people: list[dict[str, Any]] = []
+    context = bodies.Context(province=province, article=_article_body(text))
     for paragraph in sentences.paragraphs(text):
         carried_time: timex.TimeExpr | None = None
-        carried_subject: str | None = None
+        carried_fact: quantities.Quantity | None = None
+        context.carried = None
         for sentence in sentences.split(paragraph):
             s = sentence.text
             times = timex.find(s)
-            found_subjects = subjects(s)
-            for q in quantities.extract(
-                s, times, carried_time, published, year, carried_subject, found_subjects
-            ):
+            mentions = officials.extract(s)
+            titled = [(m.start, m.end) for m in mentions]
+            found_bodies = [
+                replace(b, official=True)
+                if any(a <= b.start and b.end <= z for a, z in titled)
+                else b
+                for b in bodies.find(s)
+            ]
+            found = quantities.extract(s, times, carried_time, published, year, found_bodies)
+            masked = [(t.start, t.end) for t in times]
+            found += breakdowns.children(s, found, masked, carried_fact, found_bodies)
+            found.sort(key=lambda q: q.start)
+            if found:
+                carried_fact = next((q for q in reversed(found) if not q.part), found[-1])
+            for q in found:
                 start, end = sentence.start + q.start, sentence.start + q.end
+                scope, unit, body = context.resolve(q.body)
                 result.quantities.append(
                     {
                         "value": q.value,
@@ -128,7 +169,10 @@ def extract(raw_text: str, published: date | None = None, title: str | None = No
                         "year": q.year,
                         "period_start": q.period_start,
                         "as_of": q.as_of,
-                        "subject": q.subject,
+                        "subject": q.subject or (body.text if body else None),
+                        "scope": scope,
+                        "unit_name": unit,
+                        "province": _fact_province(body, scope, province, published),
                         "of_total": q.of_total,
                         "text": text[start:end],
                         "sentence": s,
@@ -138,7 +182,7 @@ def extract(raw_text: str, published: date | None = None, title: str | None = No
                         "sentence_end": sentence.end,
                     }
                 )
-            for mention in officials.extract(s):
+            for mention in mentions:
                 people.append(
                     {
                         "name": mention.name,
@@ -153,7 +197,11 @@ def extract(raw_text: str, published: date | None = None, title: str | None = No
                 )
             if times:
                 carried_time = times[-1]
-            if found_subjects:
-                carried_subject = found_subjects[-1][2]
+            context.remember(found_bodies)
+            subjects = [b for b in found_bodies if not b.official] or found_bodies
+            if subjects:
+                context.carried = subjects[-1]
     result.officials = _merge_officials(people)
+    for person in result.officials:
+        person["province"] = person.get("province") or province
     return result

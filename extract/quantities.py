@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from . import bodies as party_bodies
 from . import numbers, timex
 from . import ruleset as rules
 
@@ -35,10 +36,12 @@ class Quantity:
     period_start: int | None
     as_of: str | None
     subject: str | None
-    start: int  # offsets into the sentence; facts.py turns them into article offsets
+    start: int  # offsets into the sentence; extractor.py turns them into article offsets
     end: int
     of_total: float | None = None
     time: timex.TimeExpr | None = field(default=None, repr=False)
+    body: party_bodies.Body | None = field(default=None, repr=False)  # whose figure, if named
+    part: bool = False  # a part of the figure before it (breakdowns.py)
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,11 @@ def _events() -> dict[str, Any]:
     }
 
 
+def find_ratings(text: str) -> list[tuple[str, int, int]]:
+    """(rating, start, end) of each rating phrase in ``text``."""
+    return list(_find_all(_events()["ratings"], text, 0, len(text)))
+
+
 def _find_all(compiled: tuple[re.Pattern[str], list[str]], text: str, start: int, end: int):
     regex, labels = compiled
     for match in regex.finditer(text, start, end):
@@ -172,6 +180,19 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence) if m.start() not in inside]
     bounds = [0] + [b + 1 for b in breaks] + [len(sentence) + 1]
     return [(bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1)]
+
+
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def _blank_parentheses(sentence: str) -> str:
+    """The sentence with each parenthesized aside blanked (same length): "kỷ luật 48 tổ
+    chức đảng (khiển trách 34, cảnh cáo 14) và 2.435 đảng viên" is one clause around it."""
+    return _PARENTHESES.sub(lambda m: " " * len(m.group(0)), sentence)
+
+
+def _inside_parentheses(sentence: str, pos: int) -> bool:
+    return any(m.start() < pos < m.end() for m in _PARENTHESES.finditer(sentence))
 
 
 def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -271,23 +292,29 @@ def extract(
     carried_time: timex.TimeExpr | None,
     article_date,
     article_year: int | None,
-    carried_subject: str | None,
-    subjects: list[tuple[int, int, str]],
+    bodies: list[party_bodies.Body],
 ) -> list[Quantity]:
     """Quantity facts in one sentence. ``times`` are the sentence's time expressions,
-    ``carried_*`` what the paragraph said before it, ``subjects`` (start, end, text)."""
+    ``carried_time`` the time the paragraph gave before it, ``bodies`` the party bodies the
+    sentence names (the body a figure belongs to is chosen here; the paragraph's and the
+    article's come in when the sentence names none)."""
     events = _events()
     found = numbers.find(sentence)
     masked = [(t.start, t.end) for t in times]
     candidates = _candidates(sentence, found, masked)
     clauses = _clauses(sentence)
+    outer = _blank_parentheses(sentence)
+    outer_clauses = _clauses(outer)
     taken = [(c.number.start, c.end) for c in candidates]
     neutral = [(m.start(), m.end()) for m in events["neutral"].finditer(sentence)]
     number_starts = [n.start for n in found if not _blocked(masked, n.number_start, n.end)]
     out: list[Quantity] = []
     for index, cand in enumerate(candidates):
         number = cand.number
-        c_start, c_end = _clause_of(clauses, number.start)
+        aside = _inside_parentheses(sentence, number.start)
+        # outside an aside, the aside is neither a clause break nor a source of triggers
+        text = sentence if aside else outer
+        c_start, c_end = _clause_of(clauses if aside else outer_clauses, number.start)
         others = [t for t in taken if t != (number.start, cand.end)] + neutral
 
         # where a predicate after the counted noun can be: up to the next number, or past
@@ -324,13 +351,13 @@ def extract(
             event = prev.event if prev else events["defaults"]["percent"]
             rating = prev.rating if prev else None
         else:
-            pre = _nearest_before(sentence, c_start, number.start, others, cand.category)
-            head = _nearest_before(sentence, 0, c_start, others, cand.category) if c_start else None
+            pre = _nearest_before(text, c_start, number.start, others, cand.category)
+            head = _nearest_before(text, 0, c_start, others, cand.category) if c_start else None
             if head and head.event != "awarded" and not sentence[:c_start].rstrip().endswith(":"):
                 head = None  # only a list ("phấn đấu: ...; ...") or awardees share a head verb
-            post = _first_after(sentence, cand.end, region_end, others)
+            post = _first_after(text, cand.end, region_end, others)
             if cand.predicate_from is not None:
-                post = _first_after(sentence, cand.predicate_from, number.start, others) or post
+                post = _first_after(text, cand.predicate_from, number.start, others) or post
             if pre and not pre.stock:
                 event = pre.event
             elif head and head.event == "awarded":
@@ -393,10 +420,7 @@ def extract(
             year, period_start, as_of = time.resolve(article_date)
         else:
             year, period_start, as_of = article_year, None, None
-        subject = carried_subject
-        for s_start, _s_end, text in subjects:
-            if s_start < number.start and not _blocked(taken, s_start, _s_end):
-                subject = text
+        body = _body_for(sentence, bodies, taken, number.start, cand.end)
         out.append(
             Quantity(
                 value=number.text_value,
@@ -409,14 +433,34 @@ def extract(
                 year=year,
                 period_start=period_start,
                 as_of=as_of,
-                subject=subject,
+                subject=body.text if body else None,
                 start=number.start,
                 end=cand.end,
                 of_total=number.of_total,
                 time=time,
+                body=body,
             )
         )
     return out
+
+
+def _body_for(sentence: str, bodies, taken, start: int, end: int):
+    """The body a figure belongs to: one attached right after its counted phrase ("132 đảng
+    viên tại quận 10", "68 đảng bộ trực thuộc Trung ương"), else the nearest before it in the
+    sentence. A body named inside an official's title is returned marked ``official``: the
+    paragraph's and the article's body come before it."""
+    attach = party_bodies.attachment()
+    for body in bodies:
+        if body.end <= end or _blocked([t for t in taken if t[0] >= end], body.start, body.end):
+            continue
+        if body.start < end or attach.fullmatch(sentence, end, body.start):
+            return body
+        break
+    before = [b for b in bodies if b.end <= start and not _blocked(taken, b.start, b.end)]
+    plain = [b for b in before if not b.official]
+    if plain:
+        return plain[-1]
+    return before[-1] if before else None
 
 
 def _time_for(times, c_start: int, c_end: int, pos: int, carried):

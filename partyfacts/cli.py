@@ -13,7 +13,7 @@ import click
 from . import evaluate, output, pipeline, store
 from . import options as options_module
 from .extract import dates
-from .schemas import CATEGORIES, EVENTS, RECORDS, STATUSES, json_schema
+from .schemas import CATEGORIES, EVENTS, RECORDS, SCOPES, STATUSES, json_schema
 
 CORPUS = Path(__file__).with_name("corpus")
 log = logging.getLogger("partyfacts")
@@ -308,6 +308,12 @@ def _readonly(opts, db_path):
 @click.option(
     "--year", "years", default=None, metavar="YYYY[-YYYY]", help="A year or a range: 2004-2013."
 )
+@click.option(
+    "--scope",
+    type=click.Choice(SCOPES),
+    help="Whose figures: the province as a whole, a district, a commune, a bloc...",
+)
+@click.option("--unit", help="Text the body's full name contains, e.g. 'huyện Mường Tè'.")
 @click.option("--subject", help="Text the subject contains, e.g. 'thị xã'.")
 @click.option("--official", help="Only facts from articles naming this official.")
 @click.option("--limit", type=int, default=None, help="At most this many rows.")
@@ -315,13 +321,15 @@ def _readonly(opts, db_path):
 @_DB
 @click.pass_obj
 def facts(
-    opts, province, category, event, status, years, subject, official, limit, fmt, db_path
-) -> None:
-    """Stored quantity facts, filtered, with their year, source and evidence sentence.
+    opts, province, category, event, status, years, scope, unit, subject, official, limit, fmt,
+    db_path,
+) -> None:  # fmt: skip
+    """Stored quantity facts, filtered, with their year, scope, source and evidence sentence.
 
     \b
     Example:
-      partyfacts facts --province "Lai Châu" --category party_member --event total --year 2004-2013
+      partyfacts facts --province "Lai Châu" --scope province --category party_member --event total
+      partyfacts facts --scope district --unit "thị xã Lai Châu" --year 2004-2013
       partyfacts facts --event admitted --format csv > admissions.csv
     """
     from . import query
@@ -337,7 +345,7 @@ def facts(
             ) from None
     conn = _readonly(opts, db_path)
     rows = query.facts(conn, query.FactFilter(province, category, event, status, year_from, year_to,
-                                              subject, official, limit))  # fmt: skip
+                                              subject, official, limit, scope, unit))  # fmt: skip
     columns = [
         "value",
         "unit",
@@ -345,6 +353,8 @@ def facts(
         "event",
         "year",
         "province",
+        "scope",
+        "unit_name",
         "article_published",
         "source",
         "evidence",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .extract import article as article_module
-from .extract import extractor, provinces
+from .extract import extractor
 from .schemas import Article, Extraction, Official, QuantityFact
 
 
@@ -52,13 +52,9 @@ def read_text(path: str | Path) -> str:
 def extract_facts(
     text: str, *, published: date | None, title: str | None, province: str | None
 ) -> extractor.ArticleFacts:
-    """The extractor's facts, with the site registry's province (named as in force on the
+    """The extractor's facts, with the caller's province (a site's, named as in force on the
     article's date) in place of the one read from the text, when there is one."""
-    result = extractor.extract(text, published=published, title=title)
-    if province:
-        result.province = provinces.as_of(province, result.published)
-        result.province_current = provinces.current(province)
-    return result
+    return extractor.extract(text, published=published, title=title, province=province)
 
 
 def from_text(

@@ -35,10 +35,12 @@ class FactFilter:
     subject: str | None = None
     official: str | None = None
     limit: int | None = None
+    scope: str | None = None  # national region province district commune bloc unit
+    unit: str | None = None  # part of the body's name: "Mường Tè", "Đảng bộ huyện"
 
 
 FACT_COLUMNS = ("value", "unit", "approx", "category", "event", "status", "year", "province",
-                "subject", "article_published", "source", "sentence", "text", "id", "article_id")  # fmt: skip
+                "scope", "unit_name", "subject", "article_published", "source", "sentence", "text", "id", "article_id")  # fmt: skip
 
 
 def evidence(row: dict[str, Any], before: int = 50, after: int = 60) -> str:
@@ -57,7 +59,7 @@ def evidence(row: dict[str, Any], before: int = 50, after: int = 60) -> str:
 def facts(conn: sqlite3.Connection, where: FactFilter) -> list[dict[str, Any]]:
     """Stored quantity facts matching the filter, oldest year first, with their source."""
     clauses, params = [], []
-    for column in ("province", "category", "event", "status"):
+    for column in ("province", "category", "event", "status", "scope"):
         value = getattr(where, column)
         if value:
             clauses.append(f"f.{column} = ?")
@@ -71,6 +73,9 @@ def facts(conn: sqlite3.Connection, where: FactFilter) -> list[dict[str, Any]]:
     if where.subject:
         clauses.append("f.subject LIKE ?")
         params.append(f"%{where.subject}%")
+    if where.unit:
+        clauses.append("f.unit_name LIKE ?")
+        params.append(f"%{where.unit}%")
     if where.official:
         clauses.append(
             "f.article_id IN (SELECT article_id FROM officials WHERE name LIKE ? OR name_key LIKE ?)"

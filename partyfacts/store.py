@@ -21,7 +21,15 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from .schemas import Extraction
-from .schemas.sqlite import DDL, FTS_COLUMNS, FTS_TOKENIZE, SCHEMA_VERSION, VIEWS
+from .schemas.sqlite import (
+    DDL,
+    FTS_COLUMNS,
+    FTS_TOKENIZE,
+    INDEXES,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    VIEWS,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,6 +103,13 @@ def _schema_version(db: sqlite_utils.Database) -> int | None:
 
 def _create(db: sqlite_utils.Database) -> None:
     for statement in DDL.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+    for table, column, declaration in MIGRATIONS:
+        have = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
+        if column not in have:  # a database made by an older version: add the column
+            db.conn.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {declaration}')
+    for statement in INDEXES.split(";"):
         if statement.strip():
             db.conn.execute(statement)
     for statement in VIEWS.split(";"):
@@ -180,10 +195,11 @@ def insert_facts(
 ) -> None:
     """Insert one article's facts (validated records as dicts); call inside a transaction,
     after deleting the article's previous facts."""
-    common = {"article_id": article_id, "province": province, "rules_version": version}
-    quantity_rows = [{**q, **common} for q in quantities]
+    common = {"article_id": article_id, "rules_version": version}
+    # a fact's own province (its body's, or the person's) wins over the article's
+    quantity_rows = [{**q, **common, "province": q.get("province") or province} for q in quantities]
     official_rows = [
-        {**o, **common, "name_key": o["name"].casefold(),
+        {**o, **common, "province": o.get("province") or province, "name_key": o["name"].casefold(),
          "titles": json.dumps(o["titles"], ensure_ascii=False)}
         for o in officials
     ]  # fmt: skip

@@ -3,9 +3,18 @@ and the indexes for the analysts' usual filters (category, event, year, province
 
 from __future__ import annotations
 
-from .vocabulary import APPROXES, CATEGORIES, EVENTS, RATINGS, RUN_STATUSES, STATUSES, UNITS
+from .vocabulary import (
+    APPROXES,
+    CATEGORIES,
+    EVENTS,
+    RATINGS,
+    RUN_STATUSES,
+    SCOPES,
+    STATUSES,
+    UNITS,
+)
 
-SCHEMA_VERSION = 3  # 2: crawl_pages; 3: views
+SCHEMA_VERSION = 4  # 2: crawl_pages; 3: views; 4: scope, unit_name, province of a fact
 
 
 def _among(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
@@ -58,6 +67,8 @@ CREATE TABLE IF NOT EXISTS quantities (
     period_start INTEGER,
     as_of TEXT,
     subject TEXT,
+    scope TEXT {_among("scope", SCOPES, nullable=True)},
+    unit_name TEXT,
     of_total REAL,
     province TEXT,
     text TEXT NOT NULL,
@@ -123,13 +134,27 @@ CREATE TABLE IF NOT EXISTS crawl_pages (
 );
 """
 
+# Columns added since the first layout: (table, column, declaration). A database made by an
+# older version gets them when it is opened (facts stored before keep NULL until
+# `partyfacts reextract`).
+MIGRATIONS: list[tuple[str, str, str]] = [
+    ("quantities", "scope", _among("scope", SCOPES, nullable=True)),
+    ("quantities", "unit_name", ""),
+]
+
+# Indexes on migrated columns: created after the migrations.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS quantities_scope ON quantities(province, scope, category, event, year);
+"""
+
 # Views that answer the usual questions directly. "Latest" is the figure from the most
 # recent article (then the most precise as_of), so a later report supersedes an earlier one.
 VIEWS = """
 DROP VIEW IF EXISTS facts_with_source;
 CREATE VIEW facts_with_source AS
 SELECT q.id, q.article_id, q.province, q.category, q.event, q.status, q.value, q.unit, q.approx,
-       q.rating, q.year, q.period_start, q.as_of, q.subject, q.text, q.sentence, q.start, q."end",
+       q.rating, q.year, q.period_start, q.as_of, q.subject, q.scope, q.unit_name, q.text,
+       q.sentence, q.start, q."end",
        q.sentence_start,
        q.rules_version, a.published AS article_published, coalesce(a.url, a.doc) AS source,
        a.title AS article_title, a.site
@@ -137,24 +162,43 @@ FROM quantities q JOIN articles a ON a.id = q.article_id;
 
 DROP VIEW IF EXISTS party_totals_by_province_year;
 CREATE VIEW party_totals_by_province_year AS
-SELECT province, year, category, value, approx, subject, as_of, article_published, source, sentence, reports
+SELECT province, year, category, value, approx, subject, unit_name, as_of, article_published,
+       source, sentence, reports
 FROM (
     SELECT f.*, count(*) OVER w AS reports,
            row_number() OVER (w ORDER BY f.article_published DESC, f.as_of DESC, f.id DESC) AS rank
     FROM facts_with_source f
-    WHERE f.category IN ('party_member', 'base_party_org') AND f.event = 'total'
+    WHERE f.scope = 'province'
+      AND f.category IN ('party_member', 'base_party_org') AND f.event = 'total'
       AND f.status = 'actual' AND f.unit = 'count' AND f.year IS NOT NULL AND f.province IS NOT NULL
     WINDOW w AS (PARTITION BY f.province, f.year, f.category)
 ) WHERE rank = 1;
 
+-- The same for districts (towns, provincial cities), one row per district body and year.
+DROP VIEW IF EXISTS district_totals_by_year;
+CREATE VIEW district_totals_by_year AS
+SELECT province, unit_name, year, category, value, approx, subject, as_of, article_published,
+       source, sentence, reports
+FROM (
+    SELECT f.*, count(*) OVER w AS reports,
+           row_number() OVER (w ORDER BY f.article_published DESC, f.as_of DESC, f.id DESC) AS rank
+    FROM facts_with_source f
+    WHERE f.scope = 'district'
+      AND f.category IN ('party_member', 'base_party_org') AND f.event = 'total'
+      AND f.status = 'actual' AND f.unit = 'count' AND f.year IS NOT NULL
+    WINDOW w AS (PARTITION BY f.province, coalesce(f.unit_name, f.subject), f.year, f.category)
+) WHERE rank = 1;
+
 DROP VIEW IF EXISTS admissions_by_province_year;
 CREATE VIEW admissions_by_province_year AS
-SELECT province, year, value AS admitted, approx, subject, article_published, source, sentence, reports
+SELECT province, year, value AS admitted, approx, subject, unit_name, article_published, source,
+       sentence, reports
 FROM (
     SELECT f.*, count(*) OVER w AS reports,
            row_number() OVER (w ORDER BY f.article_published DESC, f.value DESC, f.id DESC) AS rank
     FROM facts_with_source f
-    WHERE f.category = 'party_member' AND f.event = 'admitted' AND f.status = 'actual'
+    WHERE f.scope = 'province'
+      AND f.category = 'party_member' AND f.event = 'admitted' AND f.status = 'actual'
       AND f.unit = 'count' AND f.year IS NOT NULL AND f.province IS NOT NULL
     WINDOW w AS (PARTITION BY f.province, f.year)
 ) WHERE rank = 1;

@@ -9,7 +9,6 @@ import pytest
 
 from partyfacts.extract import extractor, normalize, numbers, officials, provinces, timex
 from partyfacts.extract import ruleset as rules
-from partyfacts.extract.extractor import subjects
 
 
 def _day(value):
@@ -95,8 +94,34 @@ def test_province_example(example):
     assert found == (example["province"], example["current"])
 
 
-@pytest.mark.parametrize("example", rules.load("subjects")["examples"], ids=str)
-def test_subject_example(example):
+@pytest.mark.parametrize("example", rules.load("bodies")["examples"], ids=str)
+def test_body_example_gives_scope_and_unit(example):
     found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
-    assert found[0]["subject"] == example["subject"]
-    assert subjects is not None
+    fact = found[-1] if found else {}
+    for field, key in (("subject", "subject"), ("scope", "scope"), ("unit", "unit_name")):
+        if field in example:
+            assert fact.get(key) == example[field], (field, fact)
+
+
+@pytest.mark.parametrize(
+    "example", rules.load("breakdowns")["examples"]["positive"], ids=lambda e: e["text"][:50]
+)
+def test_breakdown_parts_take_their_figures_category_and_event(example):
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
+    for part in example["parts"]:
+        match = [q for q in found if q["value"] == part["value"]]
+        assert match, (part, found)
+        fact = match[0]
+        assert fact["category"] == part["category"]
+        assert fact["event"] == part["event"]
+        assert fact["unit"] == part.get("unit", "count")
+        if "rating" in part:
+            assert fact["rating"] == part["rating"]
+
+
+@pytest.mark.parametrize(
+    "example", rules.load("breakdowns")["examples"]["negative"], ids=lambda e: e["text"][:50]
+)
+def test_breakdown_negative_example_has_no_part(example):
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
+    assert example["value"] not in [q["value"] for q in found], found

@@ -1,0 +1,121 @@
+"""The parts of a figure whose noun is left out (FACTS.md "Breakdowns").
+
+"kỷ luật 48 tổ chức đảng (khiển trách 34, cảnh cáo 14)": 34 and 14 count nothing by
+themselves; they break 48 down, so they take its category, event, status, year and body.
+A part is a number inside parentheses after the figure, or after a subset word ("trong
+đó", "gồm", a colon) in its sentence, or in the next sentence of its paragraph when that
+sentence opens with a continuation ("Hình thức: khiển trách 20, cảnh cáo 17"). A part's
+label may name a rating ("hoàn thành tốt nhiệm vụ 102") or a body of its own. The
+vocabulary is ``rules/breakdowns.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+from typing import Any
+
+from . import numbers, quantities
+from . import ruleset as rules
+
+
+def _bounded(alternation: str) -> str:
+    return r"(?<!\w)(?:" + alternation + r")(?!\w)"
+
+
+@cache
+def _vocab() -> dict[str, Any]:
+    data = rules.load("breakdowns")
+    words = [w for w in data["subset_words"] if w != ":"]
+    return {
+        "subset": re.compile(_bounded(rules.alternation(words)) + "|:", re.IGNORECASE),
+        "opener": re.compile(
+            r"^\W*(?:" + rules.alternation(data["continuation_openers"]) + r")(?!\w)", re.I
+        ),
+        "item_end": re.compile(
+            r"(\s*(?:" + rules.alternation(data["group_words"]) + r")?)\s*(?:[,;.)(]|$|và\s)",
+            re.IGNORECASE,
+        ),
+        "not_part": re.compile(_bounded(rules.alternation(data["not_parts"])) + r"\s*$", re.I),
+    }
+
+
+def continues(sentence: str) -> bool:
+    """Whether the sentence goes on breaking down the figure before it."""
+    return bool(_vocab()["opener"].search(sentence))
+
+
+def _open_paren(gap: str) -> bool:
+    return gap.count("(") > gap.count(")")
+
+
+def children(
+    sentence: str,
+    facts: list[quantities.Quantity],
+    masked: list[tuple[int, int]],
+    carried: quantities.Quantity | None,
+    bodies: list = (),
+) -> list[quantities.Quantity]:
+    """The parts in one sentence of the figures in ``facts`` (that sentence's quantities,
+    in order) or of ``carried``, the last figure of the sentence before it; ``bodies`` are
+    the sentence's bodies (a part may name its own)."""
+    vocab = _vocab()
+    inherited = carried if carried is not None and continues(sentence) else None
+    taken = [(f.start, f.end) for f in facts] + masked
+    out: list[quantities.Quantity] = []
+    for number in numbers.find(sentence):
+        if any(number.start < e and s < number.end for s, e in taken):
+            continue
+        before = [f for f in facts if f.end <= number.start and not f.part]
+        parent = before[-1] if before else inherited
+        if parent is None:
+            continue
+        gap_start = parent.end if before else 0
+        gap = sentence[gap_start : number.start]
+        in_parentheses = _open_paren(gap)
+        if not (in_parentheses or vocab["subset"].search(gap) or (not before and inherited)):
+            continue
+        if any(f.start > gap_start and f.end <= number.start and not f.part for f in facts):
+            continue  # another figure stands between: its own parts are its business
+        item = vocab["item_end"].match(sentence, number.end)
+        if not item:
+            continue
+        label_start = max(sentence.rfind(sep, 0, number.start) for sep in ",;:(") + 1
+        label = sentence[label_start : number.start]
+        if vocab["not_part"].search(label) or re.search(
+            r"(?<!\w)(?:tăng|giảm|so với)(?!\w)", label
+        ):
+            continue
+        previous = (out or before or [parent])[-1]
+        if number.unit == "percent":
+            if not in_parentheses or previous.unit != "count":
+                continue  # a share stands in parentheses after the count it divides
+            base = previous
+        else:
+            base = parent
+            if parent.unit != "count":
+                continue
+        event, rating = base.event, base.rating
+        rated = [r for r, s, _ in quantities.find_ratings(label)]
+        if rated:
+            event, rating = "rated", rated[0]
+        end = number.end + len(item.group(1).rstrip())
+        own = [b for b in bodies if gap_start <= b.start and b.end <= number.start]
+        part = replace(
+            base,
+            value=number.text_value,
+            unit=number.unit,
+            event=event,
+            rating=rating,
+            approx=number.approx,
+            start=number.start,
+            end=end,
+            of_total=number.of_total,
+            part=True,
+            body=own[-1] if own else base.body,
+            subject=own[-1].text if own else base.subject,
+        )
+        out.append(part)
+        taken.append((number.start, end))
+    return out
