@@ -10,7 +10,7 @@ sentence (``rules/events.yaml``), the year from the time expressions around it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -90,6 +90,13 @@ def _vocabulary() -> dict[str, Any]:
         ),
         "refinements": data["refinements"],
         "allowed_events": data["allowed_events"],
+        "identifier": re.compile(
+            r"(?<!\w)(?:"
+            + rules.alternation(data["identifier_before"])
+            + r"|(?:"
+            + rules.alternation(data["document_words"])
+            + r")(?:\s+số)?)\s*$"
+        ),
     }
 
 
@@ -129,6 +136,7 @@ def _events() -> dict[str, Any]:
         "applies": applies,
         "ratings": compile_list(ratings, plain=True),
         "context_rated": re.compile(_bounded(rules.alternation(data["context"]["rated"])), re.I),
+        "preposition": re.compile(rules.alternation(data["prepositions"]), re.I),
         "neutral": re.compile(_bounded(rules.alternation(data["neutral"])), re.I),
         "share": re.compile(_bounded(rules.alternation(data["share_words"])) + r"\s*$", re.I),
         "subset": re.compile(_bounded(rules.alternation(data["subset_words"])), re.I),
@@ -208,14 +216,28 @@ def _blocked(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _nearest_before(sentence: str, start: int, end: int, taken, category: str) -> _Trigger | None:
     events = _events()
-    found = None
+    found: list[_Trigger] = []
     for event, s, e in _find_all(events["before"], sentence, start, end):
         if _blocked(taken, s, e):
             continue
         if events["applies"][event] and category not in events["applies"][event]:
             continue
-        found = _Trigger(event, s, e, event == "total")
-    return found
+        found.append(_Trigger(event, s, e, event == "total"))
+    if not found:
+        return None
+    last = found[-1]
+    if (
+        last.stock
+        and len(found) > 1
+        and events["preposition"].fullmatch(sentence, last.start, last.end)
+    ):
+        # "kỷ luật với 2 tổ chức và 4 đảng viên": a preposition right after an action verb
+        action = found[-2]
+        if not action.stock and re.fullmatch(
+            r"[^\S\n]{0,3}\w{0,6}[^\S\n]*", sentence[action.end : last.start]
+        ):
+            return action
+    return last
 
 
 def _first_after(sentence: str, start: int, end: int, taken) -> str | None:
@@ -237,6 +259,27 @@ class _Candidate:
     predicate_from: int | None = None
 
 
+_ONE = re.compile(r"(?<!\w)một(?=\s+\w)", re.IGNORECASE)
+
+
+def _lone_ones(sentence: str, found: list[numbers.Number]) -> list[numbers.Number]:
+    """ "kỷ luật một đảng viên": "một" before a counted noun is 1 when something is done to
+    it (the event decides; see ``_is_lone_one``)."""
+    out = []
+    for match in _ONE.finditer(sentence):
+        if any(n.start <= match.start() < n.end for n in found):
+            continue
+        if _category_at(sentence, sentence.lower(), match.end(), "count"):
+            out.append(
+                numbers.Number(1, "count", match.start(), match.end(), match.start(), spelled=True)
+            )
+    return out
+
+
+def _is_lone_one(number: numbers.Number) -> bool:
+    return number.spelled and number.value == 1 and number.end - number.start == 3
+
+
 def _refined(sentence: str, lowered: str, number: numbers.Number, category: str) -> str:
     """A generic category after "tổng số" counts the specific kind named earlier in the
     sentence: "100% chi bộ trực thuộc ..., với tổng số 2.956 chi bộ"."""
@@ -251,6 +294,48 @@ def _refined(sentence: str, lowered: str, number: numbers.Number, category: str)
     return category
 
 
+def _context_unit(sentence: str, lowered: str, number: numbers.Number) -> _Candidate | None:
+    """ "từ 95 bản xuống còn 8 bản": a context noun counts whatever the phrase before it
+    in the sentence counts."""
+    vocab = _vocabulary()
+    unit_match = vocab["context_units"].match(sentence, number.end)
+    if not unit_match:
+        return None
+    for previous in reversed(list(vocab["any"].finditer(sentence, 0, number.start))):
+        if ";" in sentence[previous.end() : number.start]:
+            return None
+        hit = _category_at(sentence, lowered, previous.start(), number.unit)
+        if hit and not hit[0].get("by_event"):
+            return _Candidate(number, hit[0]["category"], unit_match.end(), hit[0])
+    return None
+
+
+_OF_TOTAL = re.compile(r"\s+(?:trong|trên)\s+tổng\s+số\s+(?P<total>\d[\d.]*)", re.IGNORECASE)
+_SUBJECT_OPENING = re.compile(
+    r"(?:^|[,;:]|(?<!\w)(?:trong đó|trong số đó|riêng|còn)(?!\w))[\s,]*$", re.IGNORECASE
+)
+
+
+def _subject_before(sentence: str, lowered: str, number: numbers.Number):
+    """The counted noun opening the clause of "<noun> ... là <number>"."""
+    between_limit = 90
+    matches = list(
+        _vocabulary()["any"].finditer(sentence, max(0, number.start - 160), number.start)
+    )
+    for match in reversed(matches):
+        between = sentence[match.end() : number.start]
+        if len(between) > between_limit or re.search(r"[\d;()]", between):
+            return None
+        if not re.search(r"(?<!\w)là\s*$", between):
+            continue
+        if not _SUBJECT_OPENING.search(sentence, 0, match.start()):
+            continue
+        hit = _category_at(sentence, lowered, match.start(), number.unit)
+        if hit and hit[1] <= number.start:
+            return hit
+    return None
+
+
 def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Candidate]:
     vocab = _vocabulary()
     lowered = sentence.lower()
@@ -258,7 +343,31 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
     for number in found:
         if _blocked(masked, number.number_start, number.end):
             continue
+        if vocab["identifier"].search(sentence, max(0, number.start - 25), number.start):
+            continue  # "Đại hội lần thứ 16", "Đề án 02"
         hit = _category_at(sentence, lowered, number.end, number.unit)
+        of_total = _OF_TOTAL.match(sentence, number.end)
+        if of_total and not hit:
+            # "77 trong tổng số 108 trưởng thôn là đảng viên": 77 counts what 108 counts
+            total_hit = _category_at(sentence, lowered, of_total.end(), number.unit)
+            if total_hit:
+                total = numbers.find(of_total.group("total"))
+                number = replace(number, of_total=total[0].value if total else None)
+                out.append(_Candidate(number, total_hit[0]["category"], number.end, total_hit[0]))
+                continue
+        if hit and hit[0].get("by_event"):
+            # "398 tổ chức hoàn thành tốt nhiệm vụ": a bare "tổ chức" after a figure of base
+            # organizations counts them
+            context = _context_unit(sentence, lowered, number)
+            if context:
+                out.append(context)
+                continue
+        subject = _subject_before(sentence, lowered, number)
+        if subject and (not hit or hit[0].get("by_event")):
+            # "đại biểu đương nhiên là 197", "... là 1.300 người"
+            out.append(_Candidate(number, subject[0]["category"], hit[1] if hit else number.end,
+                                  subject[0]))  # fmt: skip
+            continue
         if hit:
             category = _refined(sentence, lowered, number, hit[0]["category"])
             out.append(_Candidate(number, category, hit[1], hit[0]))
@@ -267,15 +376,10 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
         if _events()["share"].search(before) and out:
             out.append(_Candidate(number, out[-1].category, number.end, None, share=True))
             continue
-        unit_match = vocab["context_units"].match(sentence, number.end)
-        if unit_match:
-            # "từ 95 bản xuống còn 8 bản": whatever the phrase before it counts
-            previous = [m for m in vocab["any"].finditer(sentence, 0, number.start)]
-            if previous and ";" not in sentence[previous[-1].end() : number.start]:
-                hit = _category_at(sentence, lowered, previous[-1].start(), number.unit)
-                if hit:
-                    out.append(_Candidate(number, hit[0]["category"], unit_match.end(), hit[0]))
-                    continue
+        context = _context_unit(sentence, lowered, number)
+        if context:
+            out.append(context)
+            continue
         head = None
         for match in vocab["lookback"].finditer(sentence, 0, number.start):
             hit = _category_at(sentence, lowered, match.end(), number.unit)
@@ -300,6 +404,7 @@ def extract(
     article's come in when the sentence names none)."""
     events = _events()
     found = numbers.find(sentence)
+    found = sorted(found + _lone_ones(sentence, found), key=lambda n: n.start)
     masked = [(t.start, t.end) for t in times]
     candidates = _candidates(sentence, found, masked)
     clauses = _clauses(sentence)
@@ -382,7 +487,11 @@ def extract(
                 event = "rated"
             else:
                 defaults = events["defaults"]
-                event = defaults["by_category"].get(cand.category) or defaults[number.unit]
+                by_event = cand.entry and cand.entry.get("by_event")
+                # a noun counted only through an event gets no default event of its own
+                event = (not by_event and defaults["by_category"].get(cand.category)) or defaults[
+                    number.unit
+                ]
             allowed = _vocabulary()["allowed_events"].get(cand.category)
             if allowed and event not in allowed:
                 event = allowed[0]  # the stock reading: these things are counted, not founded
@@ -402,6 +511,8 @@ def extract(
                     rated = list(_find_all(events["ratings"], sentence, pre.end, number.start))
                 rating = rated[0][0] if rated else None
 
+        if _is_lone_one(number) and event in ("total", "other", "rated"):
+            continue  # "một đảng viên phải gương mẫu": an article, not a count
         category = cand.category
         if cand.entry and cand.entry.get("by_event"):
             category = cand.entry["by_event"].get(event)
