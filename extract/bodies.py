@@ -356,9 +356,12 @@ def find(sentence: str) -> list[Body]:
             continue
         if out and out[-1].start < body.start < out[-1].end:
             # overlapping names are one: "Đảng bộ cơ quan Ban Tuyên" + "Ban Tuyên giáo Trung
-            # ương" is the body of one agency
+            # ương" is the body of one agency; "toàn Đảng bộ" + "Đảng bộ TP. HCM" is the city's
             last = out[-1]
             text = sentence[last.start : body.end]
+            if last.level == "article":
+                out[-1] = replace(body, start=last.start, text=text)
+                continue
             name = last.name + sentence[last.end : body.end] if last.name else None
             out[-1] = replace(last, end=body.end, text=text, name=name)
             continue

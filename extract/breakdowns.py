@@ -87,7 +87,7 @@ def children(
             r"(?<!\w)(?:tăng|giảm|so với)(?!\w)", label
         ):
             continue
-        previous = (out or before or [parent])[-1]
+        previous = max([*out, *before] or [parent], key=lambda f: f.end)
         if number.unit == "percent":
             if not in_parentheses or previous.unit != "count":
                 continue  # a share stands in parentheses after the count it divides

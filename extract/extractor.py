@@ -7,6 +7,7 @@ positions in the stored article text, and officials merged per person.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -74,14 +75,31 @@ def _fact_province(body: bodies.Body | None, scope: str | None, article: str | N
     return article
 
 
+_PLAN_BEFORE = re.compile(
+    r"(?:phấn đấu|mục tiêu|tầm nhìn|định hướng|đến năm|tới năm|giai đoạn|nhiệm kỳ|kế hoạch)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _article_year(text: str, published: date | None) -> int | None:
+    """The article's year: its publication date's, else the latest year its first lines
+    report on (a point in time, not a plan: "năm 2018 và 3 tháng đầu năm 2019" is 2019,
+    "phấn đấu đến năm 2030" is no report), else the end of a span they name."""
     if published:
         return published.year
     head = [p.text for _, p in zip(range(3), sentences.paragraphs(text), strict=False)]
-    for expr in timex.find("\n".join(head)):
-        if expr.year and expr.kind not in ("this_year", "last_year", "open_span"):
-            return expr.year
-    return None
+    joined = "\n".join(head)
+    points, spans = [], []
+    for expr in timex.find(joined):
+        if not expr.year or expr.kind in ("this_year", "last_year", "open_span"):
+            continue
+        if expr.kind == "span":
+            spans.append(expr.year)
+        elif not _PLAN_BEFORE.search(joined, max(0, expr.start - 30), expr.start):
+            points.append(expr.year)
+    if points:
+        return max(points)
+    return max(spans) if spans else None
 
 
 def _merge_officials(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -122,6 +140,9 @@ def extract(
     if published is None:
         published = dates.dateline(lines[:6])
     year = _article_year(text, published)
+    # relative times ("năm nay", "5 năm qua") count from the publication date, else from the
+    # end of the article's year
+    reference = published or (date(year, 12, 31) if year else None)
     if province:
         province, province_current = (
             provinces.as_of(province, published),
@@ -148,7 +169,7 @@ def extract(
                 else b
                 for b in bodies.find(s)
             ]
-            found = quantities.extract(s, times, carried_time, published, year, found_bodies)
+            found = quantities.extract(s, times, carried_time, reference, year, found_bodies)
             masked = [(t.start, t.end) for t in times]
             found += breakdowns.children(s, found, masked, carried_fact, found_bodies)
             found.sort(key=lambda q: q.start)

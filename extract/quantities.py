@@ -90,6 +90,7 @@ def _vocabulary() -> dict[str, Any]:
         ),
         "refinements": data["refinements"],
         "allowed_events": data["allowed_events"],
+        "context_unit_categories": data["context_unit_categories"],
         "identifier": re.compile(
             r"(?<!\w)(?:"
             + rules.alternation(data["identifier_before"])
@@ -162,10 +163,25 @@ def _find_all(compiled: tuple[re.Pattern[str], list[str]], text: str, start: int
         yield labels[index], match.start(), match.end()
 
 
+def _is_team(sentence: str, cand: _Candidate) -> bool:
+    """ "91 đoàn kiểm tra": a team, whose verb may act on the figures after it."""
+    return (
+        cand.category in ("inspection", "supervision")
+        and "đoàn" in sentence[cand.number.end : cand.end].lower()
+    )
+
+
+# between a figure and its noun: "80% trở lên số chi bộ", "95% các chi bộ"
+_FILLER = re.compile(r"(?:trở\s+lên\s+)?(?:(?:số|các)\s+)?", re.IGNORECASE)
+
+
 def _category_at(sentence: str, lowered: str, pos: int, unit: str) -> tuple[dict, int] | None:
     """The vocabulary entry naming what the number before ``pos`` counts, longest first."""
     while pos < len(sentence) and sentence[pos] in " \t\u00a0\"“”'":
         pos += 1
+    filler = _FILLER.match(sentence, pos)
+    if filler and filler.end() > pos and unit == "percent":
+        pos = filler.end()
     best: tuple[dict, int] | None = None
     for entry in _vocabulary()["entries"]:
         match = entry["regex"].match(sentence, pos)
@@ -240,6 +256,13 @@ def _nearest_before(sentence: str, start: int, end: int, taken, category: str) -
     return last
 
 
+def _awarded_after(sentence: str, start: int, end: int, taken) -> bool:
+    return any(
+        event == "awarded" and not _blocked(taken, s, e)
+        for event, s, e in _find_all(_events()["after"], sentence, start, end)
+    )
+
+
 def _first_after(sentence: str, start: int, end: int, taken) -> str | None:
     for event, s, e in _find_all(_events()["after"], sentence, start, end):
         if not _blocked(taken, s, e):
@@ -301,11 +324,14 @@ def _context_unit(sentence: str, lowered: str, number: numbers.Number) -> _Candi
     unit_match = vocab["context_units"].match(sentence, number.end)
     if not unit_match:
         return None
+    allowed = vocab["context_unit_categories"].get(unit_match.group(0).strip().lower())
     for previous in reversed(list(vocab["any"].finditer(sentence, 0, number.start))):
         if ";" in sentence[previous.end() : number.start]:
             return None
         hit = _category_at(sentence, lowered, previous.start(), number.unit)
         if hit and not hit[0].get("by_event"):
+            if allowed and hit[0]["category"] not in allowed:
+                return None
             return _Candidate(number, hit[0]["category"], unit_match.end(), hit[0])
     return None
 
@@ -326,7 +352,7 @@ def _subject_before(sentence: str, lowered: str, number: numbers.Number):
         between = sentence[match.end() : number.start]
         if len(between) > between_limit or re.search(r"[\d;()]", between):
             return None
-        if not re.search(r"(?<!\w)là\s*$", between):
+        if not re.search(r"(?<!\w)(?:là|chiếm)\s*$", between):
             continue
         if not _SUBJECT_OPENING.search(sentence, 0, match.start()):
             continue
@@ -340,8 +366,9 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
     vocab = _vocabulary()
     lowered = sentence.lower()
     out: list[_Candidate] = []
+    denominators: list[int] = []
     for number in found:
-        if _blocked(masked, number.number_start, number.end):
+        if _blocked(masked, number.number_start, number.end) or number.start in denominators:
             continue
         if vocab["identifier"].search(sentence, max(0, number.start - 25), number.start):
             continue  # "Đại hội lần thứ 16", "Đề án 02"
@@ -353,7 +380,8 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
             if total_hit:
                 total = numbers.find(of_total.group("total"))
                 number = replace(number, of_total=total[0].value if total else None)
-                out.append(_Candidate(number, total_hit[0]["category"], number.end, total_hit[0]))
+                denominators.append(of_total.start("total"))
+                out.append(_Candidate(number, total_hit[0]["category"], total_hit[1], total_hit[0]))
                 continue
         if hit and hit[0].get("by_event"):
             # "398 tổ chức hoàn thành tốt nhiệm vụ": a bare "tổ chức" after a figure of base
@@ -373,7 +401,11 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
             out.append(_Candidate(number, category, hit[1], hit[0]))
             continue
         before = sentence[: number.start]
-        if _events()["share"].search(before) and out:
+        if (
+            _events()["share"].search(before)
+            and out
+            and re.fullmatch(r"[^\d;]{0,60}", sentence[out[-1].end : number.start])
+        ):
             out.append(_Candidate(number, out[-1].category, number.end, None, share=True))
             continue
         context = _context_unit(sentence, lowered, number)
@@ -410,7 +442,8 @@ def extract(
     clauses = _clauses(sentence)
     outer = _blank_parentheses(sentence)
     outer_clauses = _clauses(outer)
-    taken = [(c.number.start, c.end) for c in candidates]
+    # "91 đoàn kiểm tra 270 tổ chức đảng": the team's verb acts on the figures after it
+    taken = [(c.number.start, c.number.end if _is_team(sentence, c) else c.end) for c in candidates]
     neutral = [(m.start(), m.end()) for m in events["neutral"].finditer(sentence)]
     number_starts = [n.start for n in found if not _blocked(masked, n.number_start, n.end)]
     out: list[Quantity] = []
@@ -420,7 +453,7 @@ def extract(
         # outside an aside, the aside is neither a clause break nor a source of triggers
         text = sentence if aside else outer
         c_start, c_end = _clause_of(clauses if aside else outer_clauses, number.start)
-        others = [t for t in taken if t != (number.start, cand.end)] + neutral
+        others = [t for t in taken if t[0] != number.start] + neutral
 
         # where a predicate after the counted noun can be: up to the next number, or past
         # it when the two are coordinated ("5 TCCSĐ và 7 đảng viên được tặng")
@@ -463,6 +496,8 @@ def extract(
             post = _first_after(text, cand.end, region_end, others)
             if cand.predicate_from is not None:
                 post = _first_after(text, cand.predicate_from, number.start, others) or post
+            if post == "rated" and _awarded_after(text, cand.end, region_end, others):
+                post = "awarded"  # "8 đảng viên đạt ... đã được tặng Bằng khen": the award
             if pre and not pre.stock:
                 event = pre.event
             elif head and head.event == "awarded":
@@ -475,8 +510,8 @@ def extract(
                 and events["subset"].search(sentence, candidates[index - 1].end, number.start)
             ):
                 event = out[-1].event  # "kết nạp 9.870 đảng viên, trong đó ... 6.120 đồng chí"
-            elif pre:
-                event = "total"
+            elif pre and not events["defaults"]["by_category"].get(cand.category):
+                event = "total"  # ("có 38 cuộc kiểm tra" is conducted: the default below)
             elif head:
                 event = head.event
             elif events["context_rated"].search(sentence, c_start, number.start) or (
