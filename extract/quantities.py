@@ -352,7 +352,8 @@ def _subject_before(sentence: str, lowered: str, number: numbers.Number):
         between = sentence[match.end() : number.start]
         if len(between) > between_limit or re.search(r"[\d;()]", between):
             return None
-        if not re.search(r"(?<!\w)(?:là|chiếm)\s*$", between):
+        link = re.search(r"(?<!\w)(?:là|chiếm|đạt)\s*$", between)
+        if not link or (link.group(0).startswith("đạt") and number.unit != "percent"):
             continue
         if not _SUBJECT_OPENING.search(sentence, 0, match.start()):
             continue
@@ -392,9 +393,9 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
                 continue
         subject = _subject_before(sentence, lowered, number)
         if subject and (not hit or hit[0].get("by_event")):
-            # "đại biểu đương nhiên là 197", "... là 1.300 người"
+            # "đại biểu đương nhiên là 197", "... là 1.300 người", "đảng viên ... đạt 93,4%"
             out.append(_Candidate(number, subject[0]["category"], hit[1] if hit else number.end,
-                                  subject[0]))  # fmt: skip
+                                  subject[0], predicate_from=subject[1]))  # fmt: skip
             continue
         if hit:
             category = _refined(sentence, lowered, number, hit[0]["category"])
@@ -417,9 +418,39 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
             hit = _category_at(sentence, lowered, match.end(), number.unit)
             if hit and hit[1] <= number.start:
                 head = hit
-        if head and not re.search(r"[;(]", sentence[head[1] : number.start]):
+        if head and not re.search(r"[;(]|\d", sentence[head[1] : number.start]):
             out.append(_Candidate(number, head[0]["category"], number.end, head[0], False, head[1]))
+            continue
+        listed = _rating_list_item(sentence, lowered, number)
+        if listed:
+            out.append(listed)
     return out
+
+
+_RATING_AFTER = re.compile(r"\s*(?:được\s+)?(?:đánh\s+giá\s+|xếp\s+loại\s+|đạt\s+)?", re.I)
+
+
+def _rating_list_item(sentence: str, lowered: str, number: numbers.Number) -> _Candidate | None:
+    """ "Về chất lượng đảng viên: hoàn thành xuất sắc nhiệm vụ 15,2%; hoàn thành tốt nhiệm vụ,
+    đạt 72,1%": a figure after a rating, in a list whose head named what is rated."""
+    label_start = max(sentence.rfind(mark, 0, number.start) for mark in ";:(") + 1
+    label = sentence[label_start : number.start]
+    after = _RATING_AFTER.match(sentence, number.end)
+    rated_after = bool(after and find_ratings(sentence[after.end() : after.end() + 40])[:1])
+    if rated_after and find_ratings(sentence[after.end() : after.end() + 40])[0][1] != 0:
+        rated_after = False  # the rating must follow at once: "6,1% hoàn thành nhiệm vụ"
+    if not rated_after and (
+        not label.strip() or not find_ratings(label) or re.search(r"\d", label)
+    ):
+        return None
+    if rated_after:
+        label_start = number.end
+    head_end = number.start if rated_after else label_start
+    for match in reversed(list(_vocabulary()["any"].finditer(sentence, 0, head_end))):
+        hit = _category_at(sentence, lowered, match.start(), number.unit)
+        if hit and not hit[0].get("by_event"):
+            return _Candidate(number, hit[0]["category"], number.end, hit[0], False, label_start)
+    return None
 
 
 def extract(

@@ -42,6 +42,13 @@ def test_time_example_resolves_to_its_year(example):
         assert as_of == example["as_of"]
 
 
+@pytest.mark.parametrize("example", rules.load("time")["comparisons"], ids=str)
+def test_a_comparison_baseline_is_not_the_figures_year(example):
+    found = extractor.extract(example["text"], published=_day(example["published"])).quantities
+    fact = next(q for q in found if q["value"] == example["value"])
+    assert fact["year"] == example["year"]
+
+
 @pytest.mark.parametrize("text", rules.load("time")["negative"])
 def test_time_negative_example_has_no_time(text):
     assert timex.find(normalize.text(text)) == []
