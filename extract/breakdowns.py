@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from . import numbers, quantities
+from . import quantities
 from . import ruleset as rules
 
 
@@ -64,7 +64,7 @@ def children(
     inherited = carried if carried is not None and continues(sentence) else None
     taken = [(f.start, f.end) for f in facts] + masked
     out: list[quantities.Quantity] = []
-    for number in numbers.find(sentence):
+    for number in quantities.find_numbers(sentence):
         if any(number.start < e and s < number.end for s, e in taken):
             continue
         before = [f for f in facts if f.end <= number.start and not f.part]

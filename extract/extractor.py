@@ -39,16 +39,16 @@ class ArticleFacts:
     rules_version: str = ""
 
 
-def _article_body(text: str) -> bodies.Body | None:
-    """The body the article is about: the level it names most (the title counts three
-    times, the lead twice; a level named through many different bodies counts less: a
-    province report that names five districts once each is still the province's), and its
-    first named body of that level."""
+def _article_body(named: list[tuple[int, list[bodies.Body]]]) -> bodies.Body | None:
+    """The body the article is about, from (paragraph index, bodies) per sentence: the level
+    it names most (the title counts three times, the lead twice; a level named through many
+    different bodies counts less: a province report that names five districts once each is
+    still the province's), and its first named body of that level."""
     weight: dict[str, float] = {}
     first: dict[str, bodies.Body] = {}
     names: dict[str, set[str]] = {}
-    for index, paragraph in enumerate(sentences.paragraphs(text)):
-        for body in bodies.find(paragraph.text):
+    for index, sentence_bodies in named:
+        for body in sentence_bodies:
             if body.level in ("article", "unit"):
                 continue
             weight[body.level] = weight.get(body.level, 0) + (
@@ -153,75 +153,83 @@ def extract(
     result = ArticleFacts(text, title, published, year, province, province_current)
     result.rules_version = rules.version()
     people: list[dict[str, Any]] = []
-    context = bodies.Context(province=province, article=_article_body(text))
-    for paragraph in sentences.paragraphs(text):
-        carried_time: timex.TimeExpr | None = None
-        carried_fact: quantities.Quantity | None = None
-        context.carried = None
-        for sentence in sentences.split(paragraph):
-            s = sentence.text
-            times = timex.find(s)
-            mentions = officials.extract(s)
-            titled = [(m.start, m.end) for m in mentions]
-            found_bodies = [
-                replace(b, official=True)
-                if any(a <= b.start and b.end <= z for a, z in titled)
-                else b
-                for b in bodies.find(s)
-            ]
-            found = quantities.extract(s, times, carried_time, reference, year, found_bodies)
-            masked = [(t.start, t.end) for t in times]
-            found += breakdowns.children(s, found, masked, carried_fact, found_bodies)
-            found.sort(key=lambda q: q.start)
-            if found:
-                carried_fact = next((q for q in reversed(found) if not q.part), found[-1])
-            for q in found:
-                start, end = sentence.start + q.start, sentence.start + q.end
-                scope, unit, body = context.resolve(q.body)
-                result.quantities.append(
-                    {
-                        "value": q.value,
-                        "unit": q.unit,
-                        "category": q.category,
-                        "event": q.event,
-                        "rating": q.rating,
-                        "status": q.status,
-                        "approx": q.approx,
-                        "year": q.year,
-                        "period_start": q.period_start,
-                        "as_of": q.as_of,
-                        "subject": q.subject or (body.text if body else None),
-                        "scope": scope,
-                        "unit_name": unit,
-                        "province": _fact_province(body, scope, province, published),
-                        "of_total": q.of_total,
-                        "text": text[start:end],
-                        "sentence": s,
-                        "start": start,
-                        "end": end,
-                        "sentence_start": sentence.start,
-                        "sentence_end": sentence.end,
-                    }
-                )
-            for mention in mentions:
-                people.append(
-                    {
-                        "name": mention.name,
-                        "titles": mention.titles,
-                        "honorific": mention.honorific,
-                        "sentence": s,
-                        "start": sentence.start + mention.start,
-                        "end": sentence.start + mention.end,
-                        "sentence_start": sentence.start,
-                        "sentence_end": sentence.end,
-                    }
-                )
-            if times:
-                carried_time = times[-1]
-            context.remember(found_bodies)
-            subjects = [b for b in found_bodies if not b.official] or found_bodies
-            if subjects:
-                context.carried = subjects[-1]
+    # sentences and the bodies each names, once: the article's body comes from all of them
+    split = [
+        (index, sentence, bodies.find(sentence.text))
+        for index, paragraph in enumerate(sentences.paragraphs(text))
+        for sentence in sentences.split(paragraph)
+    ]
+    context = bodies.Context(
+        province=province, article=_article_body([(i, b) for i, _, b in split])
+    )
+    paragraph_index = -1
+    carried_time: timex.TimeExpr | None = None
+    carried_fact: quantities.Quantity | None = None
+    for index, sentence, named in split:
+        if index != paragraph_index:  # a new paragraph carries nothing over
+            paragraph_index = index
+            carried_time, carried_fact, context.carried = None, None, None
+        s = sentence.text
+        times = timex.find(s)
+        mentions = officials.extract(s)
+        titled = [(m.start, m.end) for m in mentions]
+        found_bodies = [
+            replace(b, official=True) if any(a <= b.start and b.end <= z for a, z in titled) else b
+            for b in named
+        ]
+        found = quantities.extract(s, times, carried_time, reference, year, found_bodies)
+        masked = [(t.start, t.end) for t in times]
+        found += breakdowns.children(s, found, masked, carried_fact, found_bodies)
+        found.sort(key=lambda q: q.start)
+        if found:
+            carried_fact = next((q for q in reversed(found) if not q.part), found[-1])
+        for q in found:
+            start, end = sentence.start + q.start, sentence.start + q.end
+            scope, unit, body = context.resolve(q.body)
+            result.quantities.append(
+                {
+                    "value": q.value,
+                    "unit": q.unit,
+                    "category": q.category,
+                    "event": q.event,
+                    "rating": q.rating,
+                    "status": q.status,
+                    "approx": q.approx,
+                    "year": q.year,
+                    "period_start": q.period_start,
+                    "as_of": q.as_of,
+                    "subject": q.subject or (body.text if body else None),
+                    "scope": scope,
+                    "unit_name": unit,
+                    "province": _fact_province(body, scope, province, published),
+                    "of_total": q.of_total,
+                    "text": text[start:end],
+                    "sentence": s,
+                    "start": start,
+                    "end": end,
+                    "sentence_start": sentence.start,
+                    "sentence_end": sentence.end,
+                }
+            )
+        for mention in mentions:
+            people.append(
+                {
+                    "name": mention.name,
+                    "titles": mention.titles,
+                    "honorific": mention.honorific,
+                    "sentence": s,
+                    "start": sentence.start + mention.start,
+                    "end": sentence.start + mention.end,
+                    "sentence_start": sentence.start,
+                    "sentence_end": sentence.end,
+                }
+            )
+        if times:
+            carried_time = times[-1]
+        context.remember(found_bodies)
+        subjects = [b for b in found_bodies if not b.official] or found_bodies
+        if subjects:
+            context.carried = subjects[-1]
     result.officials = _merge_officials(people)
     for person in result.officials:
         person["province"] = person.get("province") or province

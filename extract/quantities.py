@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import bodies as party_bodies
@@ -149,6 +149,13 @@ def _events() -> dict[str, Any]:
         ),
         "at_least_after": re.compile(_bounded(rules.phrase_regex(data["at_least"]["after"])), re.I),
     }
+
+
+@lru_cache(maxsize=64)
+def find_numbers(sentence: str) -> tuple[numbers.Number, ...]:
+    """``numbers.find``, remembered for the last sentences (the breakdown pass reads them
+    again)."""
+    return tuple(numbers.find(sentence))
 
 
 def find_ratings(text: str) -> list[tuple[str, int, int]]:
@@ -342,8 +349,13 @@ _SUBJECT_OPENING = re.compile(
 )
 
 
+_LINK_BEFORE = re.compile(r"(?<!\w)(?:là|chiếm|đạt)\s*$")
+
+
 def _subject_before(sentence: str, lowered: str, number: numbers.Number):
     """The counted noun opening the clause of "<noun> ... là <number>"."""
+    if not _LINK_BEFORE.search(sentence, max(0, number.start - 10), number.start):
+        return None
     between_limit = 90
     matches = list(
         _vocabulary()["any"].finditer(sentence, max(0, number.start - 160), number.start)
@@ -466,7 +478,7 @@ def extract(
     sentence names (the body a figure belongs to is chosen here; the paragraph's and the
     article's come in when the sentence names none)."""
     events = _events()
-    found = numbers.find(sentence)
+    found = list(find_numbers(sentence))
     found = sorted(found + _lone_ones(sentence, found), key=lambda n: n.start)
     masked = [(t.start, t.end) for t in times]
     candidates = _candidates(sentence, found, masked)
