@@ -99,7 +99,7 @@ def extract(raw_text: str, published: date | None = None, title: str | None = No
     if title is None and lines:
         title = normalize.squash(lines[0])
     if published is None:
-        published = dates.dateline(lines[:6])
+        published = dates.dateline(lines)
     year = _article_year(text, published)
     province, province_current = provinces.detect(text, published)
     result = ArticleFacts(text, title, published, year, province, province_current)
