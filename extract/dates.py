@@ -119,8 +119,10 @@ _LABEL_AT_START = re.compile(r"^\W*" + LABEL + r"\s*:?\s*", re.IGNORECASE)
 _STAMP_KINDS = frozenset({"date", "time", "weekday", "tz", "label", "views", "sep"})
 _AROUND_KINDS = frozenset({"sep", "name", "cat", "tag", "views", "byword"})
 _NAME_BREAKS = frozenset("-–—|,;/")
-_MAX_CHARS = 240  # a dateline is short; a longer line is read only for its stamp at the start
-_HAS_DIGIT = re.compile(r"\d")
+_AROUND = 80  # characters read on each side of the dates of a line
+# A cheap first look (a superset of the dates the tokenizer reads): only the lines that
+# hold one are cut into tokens, and only around it.
+_MAYBE_DATE = re.compile(r"\d\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d\d|\d\s+tháng\s+\d", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -136,29 +138,44 @@ class _Dateline:
     label: str | None  # publish, update, plain, today or None
 
 
-def _phrases(words: list[str]) -> str:
-    return r"(?<!\w)(?:" + rules.alternation(words) + r")(?!\w)"
-
-
 def _flat(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[^\W_]+", phrase.casefold()))
+
+
 class _Grammar:
-    """The dateline tokenizer, compiled once from rules/datelines.yaml."""
+    """The dateline tokenizer, compiled once from rules/datelines.yaml. A regex cuts the
+    line into dates, times, time zones, counters, tags, words, numbers and separators; the
+    vocabulary's phrases (labels, weekdays, categories, byline words) are then joined from
+    the words by lookup, which keeps the regex small and fast."""
 
     def __init__(self, spec: dict) -> None:
         self.window: int = spec["window"]
-        self.label_kind = {
-            _flat(word): kind for kind, words in spec["labels"].items() for word in words
-        }
         self.openers = {_flat(w) for w in spec["sentence_openers"]}
         self.max_words: int = spec["byline_max_words"]
         self.max_names: int = spec["byline_max_names"]
         self.max_words_bare: int = spec["byline_max_words_unmarked"]
+        self.vocab: dict[tuple[str, ...], tuple[str, str | None]] = {}
+        for kind, words in spec["labels"].items():
+            self.vocab.update((_words(w), ("label", kind)) for w in words)
+        for key, kind in (
+            ("weekdays", "weekday"),
+            ("categories", "cat"),
+            ("byline_words", "byword"),
+        ):
+            self.vocab.update((_words(w), (kind, None)) for w in spec[key])
+        self.starts = {key[0] for key in self.vocab}
+        self.longest = max(len(key) for key in self.vocab)
+        # Ordered for speed: white space and words, the most frequent tokens, are tried
+        # first (a word never starts a time zone or a view counter); then what starts with
+        # a digit; then punctuation.
+        not_special = r"(?!(?:GMT|UTC|G\dT|ICT)(?!\w)|(?:số\s+)?lượt\s+(?:xem|đọc|truy))"
         parts = {
-            "tz": "|".join(f"(?:{z})" for z in spec["time_zones"]),
-            "views": spec["views"],
+            "space": r"\s+",
+            "word": not_special + r"[^\W\d_][\w'’]*(?:\.[^\W\d_][\w'’]*)*",
             "iso": r"(?<!\d)(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
             r"(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d-])",
             "long": r"(?<!\d)(?P<ld>\d{1,2})\s+tháng\s+(?P<lm>\d{1,2})\s*(?:,|năm)\s*"
@@ -167,21 +184,18 @@ class _Grammar:
             r"(?P=s)\s*(?P<y>(?:19|20)\d{2}|\d{2})(?!\d|[/.-]\d)",
             "time": r"(?<![\d:.])(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>[0-5]\d)"
             r"(?:\s*:\s*(?P<S>[0-5]\d))?(?:\s*(?P<ap>SA|CH|AM|PM)(?!\w))?(?![\d:])",
-            "weekday": r"(?<!lần\s)" + _phrases(spec["weekdays"]),  # "lần thứ ba": third
-            "label": _phrases(list(self.label_kind)),
-            "cat": _phrases(spec["categories"]),
-            "byword": _phrases(spec["byline_words"]),
-            "tag": r"\(\s*[^\W\d_][^()\d]{0,30}\)",
-            "word": r"[^\W\d_][\w'’]*(?:\.[^\W\d_][\w'’]*)*",
             "num": r"\d+",
-            "sep": r"\s+|[^\w\s]|_",
+            "tz": "|".join(f"(?:{z})" for z in spec["time_zones"]),
+            "views": spec["views"],
+            "tag": r"\(\s*[^\W\d_][^()\d]{0,30}\)",
+            "sep": r"[^\w\s]|_",
         }
         self.pattern = re.compile(
             "|".join(f"(?P<{name}>{regex})" for name, regex in parts.items()), re.IGNORECASE
         )
 
     def tokens(self, line: str) -> list[_Token]:
-        found = []
+        raw = []
         for match in self.pattern.finditer(line):
             kind = match.lastgroup or "sep"
             text = match.group(kind)
@@ -189,16 +203,57 @@ class _Grammar:
             if kind in ("iso", "long", "dmy"):
                 value = _day_of(match, kind)
                 kind = "date"
-            elif kind == "label":
-                value = self.label_kind.get(_flat(text), "plain")
-            elif kind == "tag" and not text.strip("( ")[:1].isupper():
+            elif kind == "space" or (kind == "tag" and not text.strip("( ")[:1].isupper()):
                 kind = "sep"  # "(ảnh minh họa)" is no source tag
-            elif kind == "word":
-                kind = "name" if text[:1].isupper() else "bad"
-            elif kind == "num":
-                kind = "bad"
-            found.append(_Token(kind, text, value))
+            raw.append(_Token(kind, text, value))
+        return self._join_phrases(raw)
+
+    def _join_phrases(self, raw: list[_Token]) -> list[_Token]:
+        found: list[_Token] = []
+        i = 0
+        while i < len(raw):
+            token = raw[i]
+            if token.kind not in ("word", "num"):
+                found.append(token)
+                i += 1
+                continue
+            phrase = self._phrase_at(raw, i, found)
+            if phrase:
+                kind, value, end = phrase
+                found.append(_Token(kind, "".join(t.text for t in raw[i:end]), value))
+                i = end
+                continue
+            upper = token.kind == "word" and token.text[:1].isupper()
+            found.append(_Token("name" if upper else "bad", token.text))
+            i += 1
         return found
+
+    def _phrase_at(
+        self, raw: list[_Token], i: int, before: list[_Token]
+    ) -> tuple[str, str | None, int] | None:
+        """The longest vocabulary phrase starting at raw[i]: its kind, value and end."""
+        if raw[i].text.casefold() not in self.starts:
+            return None
+        words: list[str] = []
+        ends: list[int] = []
+        j = i
+        while j < len(raw) and len(words) < self.longest:
+            token = raw[j]
+            if token.kind in ("word", "num"):
+                words.append(token.text.casefold())
+                ends.append(j + 1)
+            elif token.kind != "sep" or not (token.text.isspace() or token.text in "-–"):
+                break
+            j += 1
+        for n in range(len(words), 0, -1):
+            entry = self.vocab.get(tuple(words[:n]))
+            if entry is None:
+                continue
+            previous = next((t for t in reversed(before) if t.kind != "sep"), None)
+            if entry[0] == "weekday" and previous and previous.text.casefold() == "lần":
+                return None  # "lần thứ ba" is "the third time", no weekday
+            return entry[0], entry[1], ends[n - 1]
+        return None
 
 
 _DATE_GROUPS = {"iso": ("iy", "im", "id"), "long": ("ly", "lm", "ld"), "dmy": ("y", "m", "d")}
@@ -297,10 +352,18 @@ def _primary(tokens: list[_Token]) -> int | None:
 
 def _read(line: str, g: _Grammar) -> _Dateline | None:
     """The dateline one line states, or None."""
-    if not _HAS_DIGIT.search(line):
+    spans = [m.span() for m in _MAYBE_DATE.finditer(line)]
+    if not spans:
         return None
-    cut = len(line) > _MAX_CHARS
-    tokens = g.tokens(line[:_MAX_CHARS] if cut else line)
+    # Only the text around the dates is cut into tokens; what lies further off makes the
+    # line a sentence or a headline, which only the two looser shapes allow.
+    start, end = max(0, spans[0][0] - _AROUND), min(len(line), spans[-1][1] + _AROUND)
+    if start > 0:
+        start = max(line.find(" ", start), start)
+    tokens = g.tokens(line[start:end])
+    if start > 0:
+        tokens.insert(0, _Token("bad", line[:start]))
+    cut = end < len(line)
     at = _primary(tokens)
     if at is None or tokens[at].value is None:
         return None
