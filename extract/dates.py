@@ -112,13 +112,14 @@ _LABEL_AT_START = re.compile(r"^\W*" + LABEL + r"\s*:?\s*", re.IGNORECASE)
 # source tag, word, number, separator); it is a dateline when one full date sits in a run
 # of stamp tokens and what is around that run is only what sites print beside a date
 # (bylines, a source tag, a category, a view counter). Two looser shapes come from text
-# flattened out of a page: the stamp followed by the lead's source tag and the lead
-# ("Thứ Năm, 08/10/2015, 07:55 [GMT+7] (QBĐT) - Sau ..."), and the headline followed by a
-# labelled or time-zoned stamp on the same line.
+# flattened out of a page: a stamp with more than a date followed by the lead, after its
+# source tag or a dash ("Thứ Năm, 08/10/2015, 07:55 [GMT+7] (QBĐT) - Sau ..."), and the
+# headline followed by a labelled or time-zoned stamp on the same line.
 
 _STAMP_KINDS = frozenset({"date", "time", "weekday", "tz", "label", "views", "sep"})
 _AROUND_KINDS = frozenset({"sep", "name", "cat", "tag", "views", "byword"})
 _NAME_BREAKS = frozenset("-–—|,;/")
+_DASHES = ("-", "–", "—")
 _AROUND = 80  # characters read on each side of the dates of a line
 # A cheap first look (a superset of the dates the tokenizer reads): only the lines that
 # hold one are cut into tokens, and only around it.
@@ -165,17 +166,20 @@ class _Grammar:
             ("weekdays", "weekday"),
             ("categories", "cat"),
             ("byline_words", "byword"),
+            ("page_words", "byword"),
         ):
             self.vocab.update((_words(w), (kind, None)) for w in spec[key])
         self.starts = {key[0] for key in self.vocab}
         self.longest = max(len(key) for key in self.vocab)
         # Ordered for speed: white space and words, the most frequent tokens, are tried
-        # first (a word never starts a time zone or a view counter); then what starts with
-        # a digit; then punctuation.
-        not_special = r"(?!(?:GMT|UTC|G\dT|ICT)(?!\w)|(?:số\s+)?lượt\s+(?:xem|đọc|truy))"
+        # first (after the counters, which begin with words, and with no word taken for a
+        # time zone); then what starts with a digit; then punctuation.
+        not_zone = r"(?!(?:GMT|UTC|G\dT|ICT)(?!\w))"
         parts = {
             "space": r"\s+",
-            "word": not_special + r"[^\W\d_][\w'’]*(?:\.[^\W\d_][\w'’]*)*",
+            "views": spec["views"],
+            "domain": r"[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov|info)(?![\w.])",
+            "word": not_zone + r"[^\W\d_][\w'’]*(?:\.[^\W\d_][\w'’]*)*",
             "iso": r"(?<!\d)(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
             r"(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d-])",
             "long": r"(?<!\d)(?P<ld>\d{1,2})\s+tháng\s+(?P<lm>\d{1,2})\s*(?:,|năm)\s*"
@@ -186,7 +190,6 @@ class _Grammar:
             r"(?:\s*:\s*(?P<S>[0-5]\d))?(?:\s*(?P<ap>SA|CH|AM|PM)(?!\w))?(?![\d:])",
             "num": r"\d+",
             "tz": "|".join(f"(?:{z})" for z in spec["time_zones"]),
-            "views": spec["views"],
             "tag": r"\(\s*[^\W\d_][^()\d]{0,30}\)",
             "sep": r"[^\w\s]|_",
         }
@@ -203,6 +206,8 @@ class _Grammar:
             if kind in ("iso", "long", "dmy"):
                 value = _day_of(match, kind)
                 kind = "date"
+            elif kind == "domain":
+                kind = "name"  # a source: "Nguồn: baotinh.vn"
             elif kind == "space" or (kind == "tag" and not text.strip("( ")[:1].isupper()):
                 kind = "sep"  # "(ảnh minh họa)" is no source tag
             raw.append(_Token(kind, text, value))
@@ -315,18 +320,21 @@ def _unmarked_name_fits(prefix: list[_Token], stamp: list[_Token], g: _Grammar) 
     return words <= g.max_words_bare and bool(kinds & {"time", "weekday", "tz", "label"})
 
 
-def _lead_follows(suffix: list[_Token]) -> bool:
-    """The lead's source tag right after the stamp: "(QBĐT) - ...", "VOV.VN - ..."."""
+def _lead_follows(suffix: list[_Token], stamp: list[_Token]) -> bool:
+    """The lead right after the stamp, after its source tag ("(QBĐT) - ...", "VOV.VN -
+    ...") or a dash (" - Sáng nay ..."; not after "Lúc 15:00 ngày ...", an event's time)."""
     solid = _solid(suffix)
     if not solid:
         return False
     first = solid[0]
     if first.kind == "tag":
         return True
+    if any(t.text in _DASHES for t in suffix[:2]):
+        return not (stamp[0].kind == "label" and stamp[0].value == "plain")
     if first.kind != "name" or not first.text.isupper() or len(first.text) < 2:
         return False
     after = suffix[suffix.index(first) + 1 :]
-    return any(t.text.strip() in ("-", "–", "—") for t in after[:2])
+    return any(t.text.strip() in _DASHES for t in after[:2])
 
 
 def _primary(tokens: list[_Token]) -> int | None:
@@ -358,8 +366,9 @@ def _read(line: str, g: _Grammar) -> _Dateline | None:
     # Only the text around the dates is cut into tokens; what lies further off makes the
     # line a sentence or a headline, which only the two looser shapes allow.
     start, end = max(0, spans[0][0] - _AROUND), min(len(line), spans[-1][1] + _AROUND)
-    if start > 0:
-        start = max(line.find(" ", start), start)
+    space = line.find(" ", start)
+    if start > 0 and space < spans[0][0]:
+        start = max(space, start)  # from a word's start
     tokens = g.tokens(line[start:end])
     if start > 0:
         tokens.insert(0, _Token("bad", line[:start]))
@@ -388,7 +397,7 @@ def _read(line: str, g: _Grammar) -> _Dateline | None:
     clean_after = not cut and _bylines_fit(suffix, g)
     if not (
         (clean_before and clean_after)
-        or (clean_before and strong and _lead_follows(suffix))
+        or (clean_before and strong and _lead_follows(suffix, stamp))
         or (clean_after and marked and (stamp[0].kind == "label" or "tz" in kinds))
     ):
         return None
