@@ -138,7 +138,7 @@ def extract(
     if title is None and lines:
         title = normalize.squash(lines[0])
     if published is None:
-        published = dates.dateline(lines[:6])
+        published = dates.dateline(lines)
     year = _article_year(text, published)
     # relative times ("năm nay", "5 năm qua") count from the publication date, else from the
     # end of the article's year
