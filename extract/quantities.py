@@ -127,7 +127,14 @@ def _events() -> dict[str, Any]:
     ) -> tuple[re.Pattern[str], list[str]]:
         items = sorted(items, key=lambda item: -len(item[0]))
         patterns = [rules.phrase_regex(p) if plain else p for p, _ in items]
-        regex = "|".join(f"(?P<t{i}>{_bounded(p)})" for i, p in enumerate(patterns))
+        # one word-boundary check around all phrases, and a look at the first letter, keep
+        # this scan (run on every sentence) several times faster than bounding each phrase
+        alternatives = "|".join(f"(?P<t{i}>{p})" for i, p in enumerate(patterns))
+        firsts = {p[0].lower() for p in patterns}
+        lead = ""
+        if all(c.isalpha() for c in firsts):
+            lead = "(?=[" + "".join(sorted(firsts | {c.upper() for c in firsts})) + "])"
+        regex = r"(?<!\w)" + lead + "(?:" + alternatives + r")(?!\w)"
         return re.compile(regex, re.IGNORECASE), [e for _, e in items]
 
     ratings = [(p, r) for r, phrases in data["ratings"].items() for p in phrases]
@@ -165,9 +172,18 @@ def find_ratings(text: str) -> list[tuple[str, int, int]]:
 
 def _find_all(compiled: tuple[re.Pattern[str], list[str]], text: str, start: int, end: int):
     regex, labels = compiled
-    for match in regex.finditer(text, start, end):
-        index = int(match.lastgroup[1:])  # type: ignore[index]
-        yield labels[index], match.start(), match.end()
+    for index, s, e in _scan(regex, text):
+        if s >= start and e <= end:
+            yield labels[index], s, e
+
+
+@lru_cache(maxsize=512)
+def _scan(regex: re.Pattern[str], text: str) -> tuple[tuple[int, int, int], ...]:
+    """Every trigger in a sentence, once: the rules look at many windows of it."""
+    return tuple(
+        (int(m.lastgroup[1:]), m.start(), m.end())  # type: ignore[index]
+        for m in regex.finditer(text)
+    )
 
 
 def _is_team(sentence: str, cand: _Candidate) -> bool:
