@@ -46,6 +46,22 @@ def continues(sentence: str) -> bool:
     return bool(_vocab()["opener"].search(sentence))
 
 
+def inherit(fact: quantities.Quantity, parent: quantities.Quantity) -> quantities.Quantity:
+    """A figure in a sentence that goes on breaking down ``parent`` ("Trong đó, có 64 đảng
+    viên ...") takes its event and status when its own came only from a stock word, and its
+    time and body when it names none."""
+    if fact.unit != "count" or parent.unit != "count":
+        return fact
+    changes: dict = {}
+    if fact.weak and parent.event != "total":
+        changes.update(event=parent.event, rating=parent.rating, status=parent.status)
+    if fact.time is None:
+        changes.update(year=parent.year, period_start=parent.period_start, as_of=parent.as_of)
+    if fact.body is None and parent.body is not None:
+        changes.update(body=parent.body, subject=parent.subject)
+    return replace(fact, **changes) if changes else fact
+
+
 def _open_paren(gap: str) -> bool:
     return gap.count("(") > gap.count(")")
 

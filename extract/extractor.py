@@ -166,9 +166,11 @@ def extract(
     carried_time: timex.TimeExpr | None = None
     carried_fact: quantities.Quantity | None = None
     for index, sentence, named in split:
-        if index != paragraph_index:  # a new paragraph carries nothing over
+        if index != paragraph_index:  # a new paragraph carries nothing over...
             paragraph_index = index
-            carried_time, carried_fact, context.carried = None, None, None
+            carried_time, context.carried = None, None
+            if not breakdowns.continues(sentence.text):
+                carried_fact = None  # ...but one opening "Trong đó, ..." goes on the last
         s = sentence.text
         times = timex.find(s)
         mentions = officials.extract(s)
@@ -178,6 +180,8 @@ def extract(
             for b in named
         ]
         found = quantities.extract(s, times, carried_time, reference, year, found_bodies)
+        if carried_fact is not None and breakdowns.continues(s):
+            found = [breakdowns.inherit(q, carried_fact) for q in found]
         masked = [(t.start, t.end) for t in times]
         found += breakdowns.children(s, found, masked, carried_fact, found_bodies)
         found.sort(key=lambda q: q.start)

@@ -42,6 +42,7 @@ class Quantity:
     time: timex.TimeExpr | None = field(default=None, repr=False)
     body: party_bodies.Body | None = field(default=None, repr=False)  # whose figure, if named
     part: bool = False  # a part of the figure before it (breakdowns.py)
+    weak: bool = False  # the event came from a stock word, a list head or a default
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,18 @@ def _events() -> dict[str, Any]:
 def find_numbers(sentence: str) -> tuple[numbers.Number, ...]:
     """``numbers.find``, remembered for the last sentences (the breakdown pass reads them
     again)."""
-    return tuple(numbers.find(sentence))
+    found = numbers.find(sentence)
+    # "45 năm và 50 năm", "hai năm": "năm" after a number is the word "year", not five
+    return tuple(
+        n
+        for i, n in enumerate(found)
+        if not (
+            n.spelled
+            and sentence[n.number_start : n.end].lower() == "năm"
+            and i
+            and not sentence[found[i - 1].end : n.number_start].strip()
+        )
+    )
 
 
 def find_ratings(text: str) -> list[tuple[str, int, int]]:
@@ -543,6 +555,7 @@ def extract(
             approx = "over"
             others = [*others, (at_least.start(), at_least.end())]
 
+        weak = False
         if cand.share:
             prev = out[-1] if out else None
             event = prev.event if prev else events["defaults"]["percent"]
@@ -557,6 +570,7 @@ def extract(
                 post = _first_after(text, cand.predicate_from, number.start, others) or post
             if post == "rated" and _awarded_after(text, cand.end, region_end, others):
                 post = "awarded"  # "8 đảng viên đạt ... đã được tặng Bằng khen": the award
+            weak = False  # decided only by a stock word, a list head or a default
             if pre and not pre.stock:
                 event = pre.event
             elif head and head.event == "awarded":
@@ -570,9 +584,9 @@ def extract(
             ):
                 event = out[-1].event  # "kết nạp 9.870 đảng viên, trong đó ... 6.120 đồng chí"
             elif pre and not events["defaults"]["by_category"].get(cand.category):
-                event = "total"  # ("có 38 cuộc kiểm tra" is conducted: the default below)
+                event, weak = "total", True  # ("có 38 cuộc kiểm tra": conducted, below)
             elif head:
-                event = head.event
+                event, weak = head.event, True
             elif events["context_rated"].search(sentence, c_start, number.start) or (
                 c_start
                 and events["context_rated"].search(sentence, 0, number.start)
@@ -586,6 +600,7 @@ def extract(
                 event = (not by_event and defaults["by_category"].get(cand.category)) or defaults[
                     number.unit
                 ]
+                weak = True
             allowed = _vocabulary()["allowed_events"].get(cand.category)
             if allowed and event not in allowed:
                 event = allowed[0]  # the stock reading: these things are counted, not founded
@@ -626,6 +641,11 @@ def extract(
         else:
             year, period_start, as_of = article_year, None, None
         body = _body_for(sentence, bodies, taken, number.start, cand.end)
+        if out and events["subset"].search(sentence, out[-1].end, number.start):
+            # a part takes the body of the figure it breaks down unless it names its own
+            own = [b for b in bodies if out[-1].end <= b.start and b.end <= number.start]
+            if not own:
+                body = out[-1].body
         out.append(
             Quantity(
                 value=number.text_value,
@@ -644,6 +664,7 @@ def extract(
                 of_total=number.of_total,
                 time=time,
                 body=body,
+                weak=weak,
             )
         )
     return out
