@@ -70,7 +70,14 @@ def _comparison() -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + words + r")\s*$", re.IGNORECASE)
 
 
+@cache
+def _congresses() -> dict[str, int]:
+    return {str(k).upper(): v for k, v in rules.load("time")["national_congresses"].items()}
+
+
 def _valid(kind: str, groups: dict[str, str | None]) -> bool:
+    if groups.get("congress"):
+        return groups["congress"].upper() in _congresses()
     if kind in ("date", "month"):
         month = int(groups["month"] or 0)
         if not 1 <= month <= 12:
@@ -95,11 +102,14 @@ def find(text: str) -> list[TimeExpr]:
                 continue
             if _comparison().search(text, max(0, match.start() - 24), match.start()):
                 continue  # "so với năm trước" compares; it does not date the figure
+            year = int(groups.get("end") or groups.get("year") or 0) or None
+            if groups.get("congress"):  # "Đại hội XII của Đảng": the national congress's year
+                year = _congresses().get(groups["congress"].upper())
             expr = TimeExpr(
                 start=match.start(),
                 end=match.end(),
                 kind=kind,
-                year=int(groups.get("end") or groups.get("year") or 0) or None,
+                year=year,
                 period_start=int(groups["start"]) if groups.get("start") else None,
                 month=int(groups["month"]) if groups.get("month") else None,
                 day=int(groups["day"]) if groups.get("day") else None,
