@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
 from . import (
@@ -62,6 +63,22 @@ def _article_body(named: list[tuple[int, list[bodies.Body]]]) -> bodies.Body | N
         return None
     best = max(weight, key=lambda level: weight[level] / max(1, len(names.get(level, ()))))
     return first[best]
+
+
+@cache
+def _article_end() -> re.Pattern[str]:
+    ends = rules.alternation(rules.load("layout")["article_ends"])
+    return re.compile(r"^\W*(?:" + ends + r")\W*$", re.IGNORECASE)
+
+
+def _article_paragraphs(text: str) -> list[sentences.Span]:
+    """The article's paragraphs, up to a heading of the site's related articles."""
+    out = []
+    for paragraph in sentences.paragraphs(text):
+        if _article_end().match(paragraph.text):
+            break
+        out.append(paragraph)
+    return out
 
 
 def _fact_province(body: bodies.Body | None, scope: str | None, article: str | None, on):
@@ -153,10 +170,11 @@ def extract(
     result = ArticleFacts(text, title, published, year, province, province_current)
     result.rules_version = rules.version()
     people: list[dict[str, Any]] = []
-    # sentences and the bodies each names, once: the article's body comes from all of them
+    # sentences and the bodies each names, once: the article's body comes from all of them;
+    # the page's list of other articles ("Tin liên quan") is not this article
     split = [
         (index, sentence, bodies.find(sentence.text))
-        for index, paragraph in enumerate(sentences.paragraphs(text))
+        for index, paragraph in enumerate(_article_paragraphs(text))
         for sentence in sentences.split(paragraph)
     ]
     context = bodies.Context(

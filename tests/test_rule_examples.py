@@ -101,6 +101,12 @@ def test_province_example(example):
     assert found == (example["province"], example["current"])
 
 
+@pytest.mark.parametrize("example", rules.load("layout")["examples"], ids=str)
+def test_related_articles_heading_ends_the_article(example):
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
+    assert [q["value"] for q in found] == example["values"]
+
+
 @pytest.mark.parametrize("example", rules.load("bodies")["examples"], ids=str)
 def test_body_example_gives_scope_and_unit(example):
     found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
