@@ -69,10 +69,31 @@ def _article_year(text: str, published: date | None) -> int | None:
     return None
 
 
-def _merge_officials(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _official_province(titles: list[str], published: date | None) -> str | None:
+    """The province a person's title names ("Bí thư Tỉnh ủy Kiên Giang" -> Kiên Giang), as
+    in force on the article's date; None when no title names one."""
+    for title in titles:
+        found = provinces.mentions(title)
+        if found:
+            return provinces.as_of(found[0][0], published)
+    return None
+
+
+def _merge_officials(
+    found: list[dict[str, Any]], published: date | None = None
+) -> list[dict[str, Any]]:
+    """One entry per person, titles merged. A later mention by the given name(s) only
+    ("ông Thắng", "Hoài Bảo") is the person named in full with that ending; a short name
+    that matches nobody is dropped, never a second person."""
+    full = [p for p in found if len(p["name"].split()) >= 2]
     people: dict[str, dict[str, Any]] = {}
     for person in found:
         key = normalize.key(person["name"])
+        if key not in people:
+            owner = _full_name_for(key, full)
+            if owner is None:
+                continue
+            key = owner
         if key not in people:
             people[key] = {**person, "titles": [], "mentions": 0}
         merged = people[key]
@@ -87,7 +108,25 @@ def _merge_officials(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 t for t, k in zip(merged["titles"], keys, strict=True) if k not in title_key
             ]
             merged["titles"].append(title)
-    return list(people.values())
+    for merged in people.values():
+        merged["province"] = _official_province(merged["titles"], published)
+    return [p for p in people.values() if p["titles"]]
+
+
+def _full_name_for(key: str, full: list[dict[str, Any]]) -> str | None:
+    """The key under which ``key`` is kept: itself for a full name; for a given name only,
+    the one full name of the article ending with it."""
+    words = key.split()
+    if len(words) >= 3 or (
+        len(words) == 2 and not any(normalize.key(p["name"]).endswith(" " + key) for p in full)
+    ):
+        return key
+    owners = {
+        normalize.key(p["name"])
+        for p in full
+        if normalize.key(p["name"]).endswith(" " + key) and normalize.key(p["name"]) != key
+    }
+    return owners.pop() if len(owners) == 1 else None
 
 
 def extract(raw_text: str, published: date | None = None, title: str | None = None) -> ArticleFacts:
@@ -155,5 +194,5 @@ def extract(raw_text: str, published: date | None = None, title: str | None = No
                 carried_time = times[-1]
             if found_subjects:
                 carried_subject = found_subjects[-1][2]
-    result.officials = _merge_officials(people)
+    result.officials = _merge_officials(people, published)
     return result

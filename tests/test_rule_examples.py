@@ -79,9 +79,13 @@ def test_event_example(example):
 @pytest.mark.parametrize("example", rules.load("titles")["examples"]["positive"], ids=str)
 def test_official_example(example):
     found = officials.extract(normalize.text(example["text"]))
-    assert [(m.name, m.titles) for m in found] == [(example["name"], example["titles"])]
+    people = example.get("people") or [{"name": example["name"], "titles": example["titles"]}]
+    assert [(m.name, m.titles) for m in found] == [(p["name"], p["titles"]) for p in people]
     if "honorific" in example:
         assert found[0].honorific == example["honorific"]
+    if "province" in example:
+        person = extractor.extract("Tin\n\n" + example["text"]).officials[0]
+        assert person["province"] == example["province"]
 
 
 @pytest.mark.parametrize("text", rules.load("titles")["examples"]["negative"])
