@@ -109,7 +109,10 @@ def _vocab() -> dict[str, Any]:
         "qualifiers": re.compile(
             r"\s*(?:" + "|".join(f"(?:{q})" for q in data["qualifiers"]) + r")", re.IGNORECASE
         ),
-        "fillers": re.compile(r"\s*(?:" + "|".join(data["fillers"]) + r")\s*[,–-]", re.IGNORECASE),
+        "fillers": re.compile(
+            r"\s*(?:" + "|".join(f"(?:{f})" for f in data["fillers"]) + r")", re.IGNORECASE
+        ),
+        "breakers": _words(data["breakers"]),
         "chain_joiners": _words(data["chain_joiners"]),
         "prefilter": re.compile(
             r"(?<!\w)(?:" + rules.alternation([normalize.text(w) for w in prefilter_words]) + r")",
@@ -119,6 +122,7 @@ def _vocab() -> dict[str, Any]:
             r"(?<!\w)(?:" + rules.alternation(data["byline_words"]) + r")(?!\w)", re.IGNORECASE
         ),
         "credits": re.compile(data["credits"]),
+        "dotted": {k.casefold() for k in abbreviations if k.endswith(".")},
     }
 
 
@@ -289,6 +293,9 @@ class _Reader:
                 break  # the next title starts
             if org:
                 j, (context, last_org) = org[0], org[1]
+                dotted = f"{self.key(j - 1)}." in v["abbreviations"]
+                if dotted and j + 1 < self.n and self.toks[j].text == ".":
+                    j += 1  # "TP. HCM", "TP.HCM"
                 continue
             if tok.key in v["joiners"] and j + 1 < self.n:
                 follow = v["org"].match(self.toks, j + 1)
@@ -334,9 +341,37 @@ class _Reader:
                     break
                 j = end
                 continue
+            if context != "head" and tok.key not in v["breakers"] and tok.text[0].islower():
+                reach = self.absorb(j)
+                if reach:
+                    j = reach
+                    continue
             break
         title = _Title(start, j, former, acting, head_end, bare=j == head_end, places=places)
         return title, name
+
+    def absorb(self, i: int) -> int | None:
+        """The end of unknown words that still belong to an organization's name: those that
+        run, with no word that ends a title, to a comma before the next title, a semicolon
+        or a closing parenthesis ("Ban đổi mới quản lý doanh nghiệp, nguyên Bí thư")."""
+        j = i
+        while j < self.n and j - i < 7:
+            tok = self.toks[j]
+            if tok.text in ";)":
+                return j
+            if tok.text == ",":
+                return j if self.v["heads"].match(self.toks, self.skip_former(j + 1)) else None
+            if not tok.text[0].isalnum() or tok.key in self.v["breakers"]:
+                return None
+            if self.v["heads"].match(self.toks, j):
+                return None
+            j += 1
+        return None
+
+    def skip_former(self, i: int) -> int:
+        while i < self.n and self.key(i) in self.v["former"] | self.v["acting"]:
+            i += 1
+        return i
 
     def chain(self, i: int) -> _Chain | None:
         """Titles from token ``i`` joined by commas, dashes, "kiêm", links and terms."""
@@ -349,11 +384,15 @@ class _Reader:
             nxt = self.skip_qualifiers(end)
             nxt = self.skip_parenthesis_without_title(nxt)
             if nxt < self.n and self.toks[nxt].text == "(":
-                inner = self.chain(nxt + 1)
-                if inner and inner.end < self.n and self.toks[inner.end].text == ")":
+                inner = self.chain_in_parenthesis(nxt)
+                if inner:
                     titles += inner.titles
-                    end = inner.end + 1
+                    end = inner.end
                     continue
+            if nxt < self.n and self.toks[nxt].text == ",":
+                filler = self.regex_after(self.v["fillers"], nxt + 1)
+                if filler is not None and self.title(filler):
+                    nxt = filler - 1  # "..., Đảng bộ xã Bình Sơn, đại biểu HĐND xã"
             joined = self.join_after(nxt)
             if joined is None:
                 break
@@ -369,8 +408,6 @@ class _Reader:
         """Token index of the next title after a joiner or a link at ``i``."""
         if i >= self.n:
             return None
-        if self.v["heads"].match(self.toks, i):
-            return i  # "Ủy viên BTV Thường trực Tỉnh ủy"
         link = self.regex_after(self.v["links"], i)
         if link is not None and link < self.n:
             return link
@@ -451,6 +488,9 @@ class _Reader:
         link = self.regex_after(self.v["links"], i)
         if link is not None:
             i = link
+            filler = self.regex_after(self.v["fillers"], i)
+            if filler is not None:
+                i = filler  # "là đại tá, nguyên Hiệu trưởng ..."
         return self.chain(i)
 
     def chain_in_parenthesis(self, i: int) -> _Chain | None:
@@ -541,9 +581,9 @@ def _titles(reader: _Reader, chain: _Chain) -> tuple[list[str], list[str]]:
     formers = [t.former for t in titles]
     out: list[str] = []
     carried = False
-    for n, title in enumerate(titles):
-        if title.former and not any(formers[n + 1 :]):
-            carried = True
+    for title in titles:
+        if title.former and sum(formers) == 1:
+            carried = True  # "nguyên Trưởng phòng, Bí thư chi bộ": both are former
         out.append(_render(reader, title, carried and not title.former))
     for n in range(len(out) - 1):
         if _PARTY_BARE.match(out[n]):
@@ -581,10 +621,13 @@ def _read(
     shared: list[str],
     out: list[Mention],
     in_list: bool = False,
-) -> None:
+    list_stop: int | None = None,
+) -> int:
     """Every person between tokens ``i`` and ``stop``; ``shared`` titles (a list's head)
-    go to each of them; in a list a bare name is a person too."""
+    go to each of them; in a list a bare name is a person too. A list that opens here runs
+    to ``list_stop``; returns where reading ended."""
     n = stop
+    list_stop = stop if list_stop is None else list_stop
     while i < n:
         tok = reader.toks[i]
         # an honorific or a rank, then a name or a list
@@ -594,17 +637,12 @@ def _read(
             plural = i > 0 and reader.key(i - 1) == "các"
             chain = reader.chain(j) if j < n and not _is_cap_name_start(reader, j) else None
             if chain and chain.end < n and reader.toks[chain.end].text == ":":
-                i = _read_list(reader, chain.end + 1, n, shared + _titles(reader, chain)[0], out)
-                continue
+                head = _titles(reader, chain)[0]
+                return _read_list(reader, chain.end + 1, list_stop, _nest(shared, head), out)
             if j < n and reader.toks[j].text == ":" and plural:
-                i = _read_list(reader, j + 1, n, shared, out, honorific)
-                continue
+                return _read_list(reader, j + 1, list_stop, shared, out, honorific)
             if chain and chain.name:
-                titles, places = _titles(reader, chain)
-                out.append(
-                    _mention(reader, chain.name, shared + titles, places, None, i, chain.name[1])
-                )
-                i = chain.name[1]
+                i = _title_first(reader, chain, shared, i, out)
                 continue
             if chain is None and j < n and _is_cap(reader.toks[j]):
                 end = reader.cap_run(j)
@@ -618,16 +656,13 @@ def _read(
         chain = reader.chain(i + 1 if plural else i)
         if chain:
             if chain.end < n and reader.toks[chain.end].text == ":":
-                i = _read_list(reader, chain.end + 1, n, shared + _titles(reader, chain)[0], out)
+                head = _titles(reader, chain)[0]
+                return _read_list(reader, chain.end + 1, list_stop, _nest(shared, head), out)
+            if chain.name:
+                i = _title_first(reader, chain, shared, i, out)
                 continue
             titles, places = _titles(reader, chain)
-            if chain.name:
-                out.append(
-                    _mention(reader, chain.name, shared + titles, places, None, i, chain.name[1])
-                )
-                i = chain.name[1]
-                continue
-            after = _name_after_comma(reader, chain.end)
+            after = _name_after_comma(reader, chain.end) or _name_after_doi_voi(reader, chain.end)
             if after:
                 out.append(_mention(reader, after, shared + titles, places, None, i, after[1]))
                 i = after[1]
@@ -650,6 +685,45 @@ def _read(
             i = max(end, i + 1)
             continue
         i += 1
+    return n
+
+
+def _nest(shared: list[str], head: list[str]) -> list[str]:
+    """The shared titles of a list inside a list: added to the outer ones, unless the inner
+    head names one of them again ("...; các đồng chí Bí thư Trung ương Đảng: ...")."""
+    keys = {normalize.key(t) for t in shared}
+    if any(normalize.key(t) in keys for t in head):
+        return list(head)
+    return shared + head
+
+
+def _title_first(
+    reader: _Reader, chain: _Chain, shared: list[str], start: int, out: list[Mention]
+) -> int:
+    """Titles, then the name; a title taken up after the name follows it through a link:
+    "Tổng Bí thư Nguyễn Phú Trọng giữ chức Chủ tịch nước"."""
+    assert chain.name
+    titles, places = _titles(reader, chain)
+    end = chain.name[1]
+    link = reader.regex_after(reader.v["links"], end) if end < reader.n else None
+    if link is not None and link < reader.n:
+        more = reader.chain(link)
+        if more and more.name is None:
+            extra, extra_places = _titles(reader, more)
+            titles, places, end = titles + extra, places + extra_places, more.end
+    out.append(_mention(reader, chain.name, shared + titles, places, None, start, end))
+    return end
+
+
+def _name_after_doi_voi(reader: _Reader, end: int) -> tuple[int, int] | None:
+    """"cách chức Phó Bí thư Chi bộ 4 đối với ông Cao Văn Bình": the post is his."""
+    if reader.key(end) != "đối" or reader.key(end + 1) != "với":
+        return None
+    hon = reader.honorific(end + 2) if end + 2 < reader.n else None
+    if not hon or hon[0] >= reader.n or not _is_cap(reader.toks[hon[0]]):
+        return None
+    stop = reader.cap_run(hon[0])
+    return (hon[0], stop) if reader.name_ok(hon[0], stop, honorific=True) else None
 
 
 def _is_cap_name_start(reader: _Reader, j: int) -> bool:
@@ -681,8 +755,9 @@ def _name_first(
 
 
 def _name_after_comma(reader: _Reader, end: int) -> tuple[int, int] | None:
-    """ "Trưởng ban Đối ngoại Trung ương, Hoàng Bình Quân cho hay": a name after a comma that
+    """"Trưởng ban Đối ngoại Trung ương, Hoàng Bình Quân cho hay": a name after a comma that
     has no title of its own."""
+    end = reader.skip_parenthesis_without_title(reader.skip_qualifiers(end))
     if end >= reader.n or reader.toks[end].text != ",":
         return None
     i = end + 1
@@ -692,11 +767,27 @@ def _name_after_comma(reader: _Reader, end: int) -> tuple[int, int] | None:
     if i >= reader.n or not _is_cap(reader.toks[i]):
         return None
     stop = reader.cap_run(i)
-    if not reader.name_ok(i, stop, honorific=False) or stop - i < 2:
+    if not reader.name_ok(i, stop, honorific=bool(hon)) or stop - i < (2 if hon else 3):
         return None
     if stop < reader.n and reader.toks[stop].text in ",-–(:":
         return None  # its own titles follow, or a list goes on
     return i, stop
+
+
+def _list_items(reader: _Reader, i: int, stop: int) -> tuple[list[tuple[int, int]], int]:
+    """The items of a list from ``i``: split at semicolons, ending at the sentence's end or
+    at an ellipsis; and where the list ends."""
+    items, start, j = [], i, i
+    while j < stop:
+        tok = reader.toks[j]
+        if tok.text == ";":
+            items.append((start, j))
+            start = j + 1
+        elif tok.text in ".…" and f"{reader.key(j - 1)}." not in reader.v["dotted"]:
+            break
+        j += 1
+    items.append((start, j))
+    return [(a, b) for a, b in items if a < b], j
 
 
 def _read_list(
@@ -707,18 +798,13 @@ def _read_list(
     out: list[Mention],
     honorific: str | None = None,
 ) -> int:
-    """Items after "các Phó Bí thư:" up to the end of the sentence, split at semicolons; the
-    shared titles stop at an item that names one of them again (a new group)."""
-    items: list[tuple[int, int]] = []
-    start = i
-    for j in range(i, stop + 1):
-        if j == stop or reader.toks[j].text == ";":
-            items.append((start, j))
-            start = j + 1
+    """Items after "các Phó Bí thư:"; the shared titles stop at an item that names one of
+    them again (a new group), and the list at an item that names nobody."""
+    items, end = _list_items(reader, i, stop)
     sharing = list(shared)
     for a, b in items:
         found: list[Mention] = []
-        _read(reader, a, b, sharing, found, in_list=True)
+        reached = _read(reader, a, b, sharing, found, in_list=True, list_stop=end)
         for mention in found:
             own = mention.titles[len(sharing) :]
             if honorific and not mention.honorific:
@@ -727,7 +813,28 @@ def _read_list(
                 mention.titles = own  # "; Bí thư Trung ương Đảng, ... X": a new group
                 sharing = []
         out.extend(m for m in found if m.titles)
-    return stop
+        if not found or reached > b:
+            break  # the list ended, or a list inside it read on to the end
+    return end
+
+
+def _mask_credits(sentence: str) -> str:
+    """Photo credits and sources are not people: "Ảnh: Thu Hà/TTXVN" is blanked out (the
+    offsets kept), up to the next title or a lower-case word."""
+    vocab = _vocab()
+    for m in reversed(list(vocab["credits"].finditer(sentence))):
+        reader = _Reader(sentence[m.end() :])
+        j = 0
+        while j < reader.n and j < 6:
+            tok = reader.toks[j]
+            if vocab["heads"].match(reader.toks, j) or vocab["honorifics"].match(reader.toks, j):
+                break
+            if not (_is_cap(tok) or _is_code(tok) or tok.text in "/.-–"):
+                break
+            j += 1
+        stop = m.end() + (reader.toks[j - 1].end if j else 0)
+        sentence = sentence[: m.start()] + " " * (stop - m.start()) + sentence[stop:]
+    return sentence
 
 
 def extract(sentence: str) -> list[Mention]:
@@ -735,9 +842,7 @@ def extract(sentence: str) -> list[Mention]:
     vocab = _vocab()
     if not vocab["prefilter"].search(sentence) or vocab["bylines"].search(sentence[:40]):
         return []
-    # photo credits and sources are not people: blank them out, offsets kept
-    masked = vocab["credits"].sub(lambda m: " " * len(m.group(0)), sentence)
-    reader = _Reader(masked)
+    reader = _Reader(_mask_credits(sentence))
     out: list[Mention] = []
     _read(reader, 0, reader.n, [], out)
     people = []
