@@ -85,7 +85,7 @@ def _merge_officials(
     """One entry per person, titles merged. A later mention by the given name(s) only
     ("ông Thắng", "Hoài Bảo") is the person named in full with that ending; a short name
     that matches nobody is dropped, never a second person."""
-    full = [p for p in found if len(p["name"].split()) >= 2]
+    full = [p for p in found if len(p["name"].split()) >= 2 and (p["honorific"] or p["titles"])]
     people: dict[str, dict[str, Any]] = {}
     for person in found:
         key = normalize.key(person["name"])

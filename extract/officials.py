@@ -86,6 +86,7 @@ def _vocab() -> dict[str, Any]:
     places = {normalize.key(a) for p in provinces for a in [p["name"], *p.get("aliases", [])]}
     places |= {"sài gòn", "hồ chí minh", "hà nội", "việt nam"}
     links = "|".join(f"(?:{p})" for p in data["links"])
+    title_links = "|".join(f"(?:{p})" for p in data["links"][: data["title_links"]])
     prefilter_words = [*data["honorifics"], *data["introducers"], *heads]
     return {
         "honorifics": _Phrases({normalize.text(k): v for k, v in data["honorifics"].items()}),
@@ -106,6 +107,7 @@ def _vocab() -> dict[str, Any]:
         "abbr": re.compile(r"(?<![\w.])(" + abbr_alts + r")"),
         "abbreviations": {k.casefold(): v for k, v in abbreviations.items()},
         "links": re.compile(r"\s*(?:" + links + r")(?=\s|$)", re.IGNORECASE),
+        "title_links": re.compile(r"\s*(?:" + title_links + r")(?=\s|$)", re.IGNORECASE),
         "qualifiers": re.compile(
             r"\s*(?:" + "|".join(f"(?:{q})" for q in data["qualifiers"]) + r")", re.IGNORECASE
         ),
@@ -285,6 +287,10 @@ class _Reader:
             context = "level"  # "Trưởng ấp", "Trưởng thôn": a place name follows
         places: list[str] = []
         name = None
+        # "Trưởng Ban chỉ đạo": the head's last word begins a longer organization name
+        overlap = v["org"].match(self.toks, j - 1)
+        if overlap and overlap[0] > j:
+            j, (context, last_org) = overlap[0], overlap[1]
         while j < self.n:
             tok = self.toks[j]
             org = v["org"].match(self.toks, j)
@@ -341,7 +347,7 @@ class _Reader:
                     break
                 j = end
                 continue
-            if context != "head" and tok.key not in v["breakers"] and tok.text[0].islower():
+            if tok.key not in v["breakers"] and tok.text[0].islower():
                 reach = self.absorb(j)
                 if reach:
                     j = reach
@@ -355,7 +361,7 @@ class _Reader:
         run, with no word that ends a title, to a comma before the next title, a semicolon
         or a closing parenthesis ("Ban đổi mới quản lý doanh nghiệp, nguyên Bí thư")."""
         j = i
-        while j < self.n and j - i < 7:
+        while j < self.n and j - i < 10:
             tok = self.toks[j]
             if tok.text in ";)":
                 return j
@@ -408,7 +414,7 @@ class _Reader:
         """Token index of the next title after a joiner or a link at ``i``."""
         if i >= self.n:
             return None
-        link = self.regex_after(self.v["links"], i)
+        link = self.regex_after(self.v["title_links"], i)
         if link is not None and link < self.n:
             return link
         if self.key(i) in self.v["chain_joiners"]:
@@ -482,8 +488,7 @@ class _Reader:
                 i += 1
         elif tok.text in ",-–—:":
             i += 1
-            filler = self.regex_after(self.v["fillers"], i)
-            if filler is not None:
+            while not self.title(i) and (filler := self.regex_after(self.v["fillers"], i)):
                 i = filler
         link = self.regex_after(self.v["links"], i)
         if link is not None:
@@ -654,6 +659,9 @@ def _read(
         # "các Phó Thủ tướng: A, B, C"
         plural = tok.key == "các"
         chain = reader.chain(i + 1 if plural else i)
+        if chain and len(chain.titles) > 1 and _generic(reader, chain.titles[0]):
+            i = chain.titles[1].start  # "đảng viên là trưởng thôn, Bí thư Huyện ủy X Y"
+            continue
         if chain:
             if chain.end < n and reader.toks[chain.end].text == ":":
                 head = _titles(reader, chain)[0]
@@ -662,7 +670,11 @@ def _read(
                 i = _title_first(reader, chain, shared, i, out)
                 continue
             titles, places = _titles(reader, chain)
-            after = _name_after_comma(reader, chain.end) or _name_after_doi_voi(reader, chain.end)
+            after = (
+                _name_after_comma(reader, chain.end)
+                or _name_after_doi_voi(reader, chain.end)
+                or _name_after_parent_place(reader, chain.end)
+            )
             if after:
                 out.append(_mention(reader, after, shared + titles, places, None, i, after[1]))
                 i = after[1]
@@ -686,6 +698,41 @@ def _read(
             continue
         i += 1
     return n
+
+
+def _generic(reader: _Reader, title: _Title) -> bool:
+    """A bare title in lower case followed by a comma names a kind of post, not a person's:
+    "đảng viên là trưởng thôn, ..." """
+    modified = title.former or title.acting
+    return title.bare and not modified and reader.toks[title.start].text[0].islower()
+
+
+def _name_after_parent_place(reader: _Reader, end: int) -> tuple[int, int] | None:
+    """A name after the place's own district or province: "Chủ tịch UBND xã Ngọc Vân, huyện
+    Tân Yên (Bắc Giang) Dương Văn Khải" (the title keeps its own place only)."""
+    i = end
+    if reader.key(i) == "," and (org := reader.v["org"].match(reader.toks, i + 1)):
+        if org[1][0] != "level":
+            return None
+        i = org[0]
+        while i < reader.n and (_is_code(reader.toks[i]) or reader.toks[i].text == "."):
+            i += 1
+        run = reader.cap_run(i) if i < reader.n and _is_cap(reader.toks[i]) else i
+        k = reader.split_run(i, run, "level") if run > i else run
+        if k < run:
+            return (k, run) if k > i else None
+        i = run
+    if i < reader.n and reader.toks[i].text == "(":
+        close = i + 1
+        while close < reader.n and close - i < 6 and reader.toks[close].text != ")":
+            close += 1
+        if close >= reader.n or not reader.is_place(i + 1, close):
+            return None
+        i = close + 1
+    if i == end or i >= reader.n or not _is_cap(reader.toks[i]):
+        return None
+    stop = reader.cap_run(i)
+    return (i, stop) if reader.name_ok(i, stop, honorific=False) and stop - i >= 2 else None
 
 
 def _nest(shared: list[str], head: list[str]) -> list[str]:
@@ -716,7 +763,7 @@ def _title_first(
 
 
 def _name_after_doi_voi(reader: _Reader, end: int) -> tuple[int, int] | None:
-    """"cách chức Phó Bí thư Chi bộ 4 đối với ông Cao Văn Bình": the post is his."""
+    """ "cách chức Phó Bí thư Chi bộ 4 đối với ông Cao Văn Bình": the post is his."""
     if reader.key(end) != "đối" or reader.key(end + 1) != "với":
         return None
     hon = reader.honorific(end + 2) if end + 2 < reader.n else None
@@ -755,7 +802,7 @@ def _name_first(
 
 
 def _name_after_comma(reader: _Reader, end: int) -> tuple[int, int] | None:
-    """"Trưởng ban Đối ngoại Trung ương, Hoàng Bình Quân cho hay": a name after a comma that
+    """ "Trưởng ban Đối ngoại Trung ương, Hoàng Bình Quân cho hay": a name after a comma that
     has no title of its own."""
     end = reader.skip_parenthesis_without_title(reader.skip_qualifiers(end))
     if end >= reader.n or reader.toks[end].text != ",":
@@ -838,16 +885,15 @@ def _mask_credits(sentence: str) -> str:
 
 
 def extract(sentence: str) -> list[Mention]:
-    """Officials named in one sentence: honorific/name/titles in either order."""
+    """People named in one sentence with their titles (honorific/name/titles in either
+    order). A person named with an honorific and no title comes with ``titles == []``: a
+    later "ông Phúc" is that person; the article's merge keeps only people with titles."""
     vocab = _vocab()
     if not vocab["prefilter"].search(sentence) or vocab["bylines"].search(sentence[:40]):
         return []
     reader = _Reader(_mask_credits(sentence))
     out: list[Mention] = []
     _read(reader, 0, reader.n, [], out)
-    people = []
     for mention in out:
         mention.titles = list(dict.fromkeys(t for t in mention.titles if t))
-        if mention.titles:
-            people.append(mention)
-    return people
+    return out
