@@ -21,7 +21,7 @@ def _published(gold: dict) -> str | None:
     value = gold.get("published")
     if not value:
         return None
-    parts = (str(value).split("-") + ["01", "01"])[:3]
+    parts = [*str(value).split("-"), "01", "01"][:3]
     return "-".join(parts)
 
 
@@ -41,8 +41,14 @@ def test_realdev_officials_meet_their_floors(shared, cli, tmp_path):
             out.write(result.output)
     floors = [f"--min={k}={v}" for k, v in REALDEV_FLOORS.items()]
     score = subprocess.run(
-        [sys.executable, str(shared / "eval" / "score.py"), "facts", str(gold_dir), str(pred)]
-        + floors,
+        [
+            sys.executable,
+            str(shared / "eval" / "score.py"),
+            "facts",
+            str(gold_dir),
+            str(pred),
+            *floors,
+        ],
         capture_output=True,
         text=True,
         check=False,
