@@ -102,15 +102,24 @@ def _merge_officials(
         for title in person["titles"]:
             title_key = normalize.key(title)
             keys = [normalize.key(t) for t in merged["titles"]]
-            if any(title_key in k for k in keys):
+            if any(_covers(k, title_key) for k in keys):
                 continue  # already have it, or a longer form of it
             merged["titles"] = [
-                t for t, k in zip(merged["titles"], keys, strict=True) if k not in title_key
+                t for t, k in zip(merged["titles"], keys, strict=True) if not _covers(title_key, k)
             ]
             merged["titles"].append(title)
     for merged in people.values():
         merged["province"] = _official_province(merged["titles"], published)
     return [p for p in people.values() if p["titles"]]
+
+
+def _covers(longer: str, shorter: str) -> bool:
+    """Whether title ``longer`` says all ``shorter`` says: the same, a longer form of it
+    ("Bí thư Tỉnh ủy" covers "Bí thư"), or a bare two-word head inside it. "Phó Bí thư Tỉnh
+    ủy" does not cover "Bí thư Tỉnh ủy": they are two posts."""
+    if longer == shorter or longer.startswith(shorter + " "):
+        return True
+    return len(shorter.split()) <= 2 and f" {shorter} " in f" {longer} "
 
 
 def _full_name_for(key: str, full: list[dict[str, Any]]) -> str | None:

@@ -116,6 +116,7 @@ def _vocab() -> dict[str, Any]:
         ),
         "breakers": _words(data["breakers"]),
         "chain_joiners": _words(data["chain_joiners"]),
+        "adjacent_heads": _Phrases({w: True for w in data["adjacent_heads"]}),
         "prefilter": re.compile(
             r"(?<!\w)(?:" + rules.alternation([normalize.text(w) for w in prefilter_words]) + r")",
             re.IGNORECASE,
@@ -395,7 +396,7 @@ class _Reader:
                     titles += inner.titles
                     end = inner.end
                     continue
-            if nxt < self.n and self.toks[nxt].text == ",":
+            if nxt < self.n and self.toks[nxt].text in ",;":
                 filler = self.regex_after(self.v["fillers"], nxt + 1)
                 if filler is not None and self.title(filler):
                     nxt = filler - 1  # "..., Đảng bộ xã Bình Sơn, đại biểu HĐND xã"
@@ -405,6 +406,8 @@ class _Reader:
             following = self.title(joined)
             if not following:
                 break
+            if self.toks[nxt].text == ";" and (following[1] or self.followed_by_name(following[0])):
+                break  # "; Trưởng ban X Nguyễn Văn B": the next item is another person
             title, name = following
             titles.append(title)
             end = title.end
@@ -414,6 +417,8 @@ class _Reader:
         """Token index of the next title after a joiner or a link at ``i``."""
         if i >= self.n:
             return None
+        if self.v["adjacent_heads"].match(self.toks, i):
+            return i
         link = self.regex_after(self.v["title_links"], i)
         if link is not None and link < self.n:
             return link
@@ -423,8 +428,19 @@ class _Reader:
                 j += 1
             if j < self.n and self.key(j) in ("là", "kiêm"):
                 j += 1
+            if self.key(i) == ",":
+                link = self.regex_after(self.v["title_links"], j)
+                if link is not None and link < self.n:
+                    return link  # "..., được điều động giữ chức ..."
             return j
         return None
+
+    def followed_by_name(self, title: _Title) -> bool:
+        """Whether a name follows the title after a comma or a dash (a list item)."""
+        j = title.end
+        if j < self.n and self.toks[j].text in ",-–":
+            j += 1
+        return j < self.n and _is_cap(self.toks[j]) and self.surname_at(j) is not None
 
     def skip_qualifiers(self, i: int) -> int:
         """Past "nhiệm kỳ 2015 - 2020", "khóa XII", "(từ 9/2014 đến 2/2016)"."""
@@ -646,6 +662,10 @@ def _read(
                 return _read_list(reader, chain.end + 1, list_stop, _nest(shared, head), out)
             if j < n and reader.toks[j].text == ":" and plural:
                 return _read_list(reader, j + 1, list_stop, shared, out, honorific)
+            if plural and not shared and j < n and _is_cap_name_start(reader, j):
+                return _read_list(
+                    reader, j, list_stop, shared, out, honorific
+                )  # "các ông A, ...; B, ..."
             if chain and chain.name:
                 i = _title_first(reader, chain, shared, i, out)
                 continue
@@ -796,9 +816,38 @@ def _name_first(
         titles, places = _titles(reader, chain)
         out.append(_mention(reader, name, shared + titles, places, honorific, start, chain.end))
         return chain.end
+    names, link_end = _names_then_link(reader, name)
+    if link_end is not None:
+        more = reader.chain(link_end)
+        if more and more.name is None:
+            titles, places = _titles(reader, more)
+            for other in names:
+                out.append(
+                    _mention(reader, other, shared + titles, places, honorific, start, more.end)
+                )
+            return more.end
     if shared or honorific:
         out.append(_mention(reader, name, list(shared), [], honorific, start, name[1]))
     return name[1]
+
+
+def _names_then_link(
+    reader: _Reader, name: tuple[int, int]
+) -> tuple[list[tuple[int, int]], int | None]:
+    """ "Hồ Văn A, Võ Văn B và Châu Văn C trúng cử chức danh Phó Bí thư": names joined by
+    commas and "và", then a link; the names and where the link ends."""
+    names, end = [name], name[1]
+    while end < reader.n and reader.toks[end].text == "," or reader.key(end) == "và":
+        i = end + 1
+        if i >= reader.n or not _is_cap(reader.toks[i]):
+            break
+        stop = reader.cap_run(i)
+        if not reader.name_ok(i, stop, honorific=False):
+            break
+        names.append((i, stop))
+        end = stop
+    link = reader.regex_after(reader.v["title_links"], end) if end < reader.n else None
+    return names, link
 
 
 def _name_after_comma(reader: _Reader, end: int) -> tuple[int, int] | None:

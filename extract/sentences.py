@@ -32,7 +32,7 @@ def paragraphs(text: str) -> Iterator[Span]:
 
 # "Đảng ủy TT.Chợ Chùa", "TP. Hồ Chí Minh", "H. Nghĩa Hành": an abbreviation's dot ends no
 # sentence.
-_ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:TT|TP|Tp|TX|H|Q|P|TS|ThS|GS|PGS|BS)\.$")
+_ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:TT|TP|Tp|TX|H|Q|P|T|UVT|TS|ThS|GS|PGS|BS)\.$")
 
 
 def _starts_new_sentence(piece: str) -> bool:
