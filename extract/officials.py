@@ -837,7 +837,7 @@ def _names_then_link(
     """ "Hồ Văn A, Võ Văn B và Châu Văn C trúng cử chức danh Phó Bí thư": names joined by
     commas and "và", then a link; the names and where the link ends."""
     names, end = [name], name[1]
-    while end < reader.n and reader.toks[end].text == "," or reader.key(end) == "và":
+    while end < reader.n and reader.key(end) in (",", "và"):
         i = end + 1
         if i >= reader.n or not _is_cap(reader.toks[i]):
             break
