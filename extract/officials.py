@@ -115,7 +115,7 @@ def _vocab() -> dict[str, Any]:
             r"\s*(?:" + "|".join(f"(?:{f})" for f in data["fillers"]) + r")", re.IGNORECASE
         ),
         "breakers": _words(data["breakers"]),
-        "chain_joiners": _words(data["chain_joiners"]),
+        "chain_joiners": _Phrases({w: True for w in data["chain_joiners"]}),
         "adjacent_heads": _Phrases({w: True for w in data["adjacent_heads"]}),
         "prefilter": re.compile(
             r"(?<!\w)(?:" + rules.alternation([normalize.text(w) for w in prefilter_words]) + r")",
@@ -171,6 +171,7 @@ class _Reader:
             for m in _TOKEN.finditer(sentence)
         ]
         self.n = len(self.toks)
+        self.list_depth = 0  # inside a list, a semicolon starts the next item
         self.at_char = {t.start: i for i, t in enumerate(self.toks)}
 
     # --- small helpers -------------------------------------------------------------
@@ -304,6 +305,9 @@ class _Reader:
                 if dotted and j + 1 < self.n and self.toks[j].text == ".":
                     j += 1  # "TP. HCM", "TP.HCM"
                 continue
+            if tok.key == "số" and j + 1 < self.n and self.toks[j + 1].text[0].isdigit():
+                j, context = j + 2, "code"  # "Trường Tiểu học số 2"
+                continue
             if tok.key in v["joiners"] and j + 1 < self.n:
                 follow = v["org"].match(self.toks, j + 1)
                 if follow and not v["heads"].match(self.toks, j + 1):
@@ -368,9 +372,15 @@ class _Reader:
                 return j
             if tok.text == ",":
                 return j if self.v["heads"].match(self.toks, self.skip_former(j + 1)) else None
-            if not tok.text[0].isalnum() or tok.key in self.v["breakers"]:
-                return None
             if self.v["heads"].match(self.toks, j):
+                return None
+            org = self.v["org"].match(self.toks, j)
+            if org:
+                j = org[0]  # "phát triển", "Kế hoạch và Đầu tư"
+                continue
+            nxt = self.toks[j + 1] if j + 1 < self.n else None
+            joined = tok.key == "và" and nxt and nxt.text[0].islower()
+            if not tok.text[0].isalnum() or (tok.key in self.v["breakers"] and not joined):
                 return None
             j += 1
         return None
@@ -406,8 +416,13 @@ class _Reader:
             following = self.title(joined)
             if not following:
                 break
-            if self.toks[nxt].text == ";" and (following[1] or self.followed_by_name(following[0])):
-                break  # "; Trưởng ban X Nguyễn Văn B": the next item is another person
+            if self.toks[nxt].text == ";":
+                rest = self.chain(joined) if not self.list_depth else None
+                if not rest or rest.name or self.followed_by_name(rest.titles[-1]):
+                    break  # "; Trưởng ban X Nguyễn Văn B": the next item is another person
+                titles += rest.titles
+                end = rest.end
+                break
             title, name = following
             titles.append(title)
             end = title.end
@@ -422,10 +437,9 @@ class _Reader:
         link = self.regex_after(self.v["title_links"], i)
         if link is not None and link < self.n:
             return link
-        if self.key(i) in self.v["chain_joiners"]:
-            j = i + 1
-            if self.key(i) == "đồng" and self.key(j) == "thời":
-                j += 1
+        joiner = self.v["chain_joiners"].match(self.toks, i)
+        if joiner:
+            j = joiner[0]
             if j < self.n and self.key(j) in ("là", "kiêm"):
                 j += 1
             if self.key(i) == ",":
@@ -455,7 +469,7 @@ class _Reader:
         if i >= self.n or self.toks[i].text != "(":
             return i
         j = i + 1
-        while j < self.n and self.toks[j].text != ")" and j - i < 14:
+        while j < self.n and self.toks[j].text != ")" and j - i < 30:
             if self.v["heads"].match(self.toks, j) or self.toks[j].text == "(":
                 return i
             j += 1
@@ -647,7 +661,7 @@ def _read(
     """Every person between tokens ``i`` and ``stop``; ``shared`` titles (a list's head)
     go to each of them; in a list a bare name is a person too. A list that opens here runs
     to ``list_stop``; returns where reading ended."""
-    n = stop
+    n, item_start = stop, i
     list_stop = stop if list_stop is None else list_stop
     while i < n:
         tok = reader.toks[i]
@@ -702,7 +716,7 @@ def _read(
             i = chain.end
             continue
         # a name with no honorific: "Trần Quang Sang, bí thư Đảng ủy xã ..."
-        if _is_cap(tok) and reader.boundary_before(i):
+        if _is_cap(tok) and (reader.boundary_before(i) or (in_list and i == item_start)):
             end = reader.cap_run(i)
             strong = reader.surname_at(i) == "strong" or end - i >= 3 or in_list
             if reader.name_ok(i, end, honorific=False) and strong:
@@ -898,6 +912,7 @@ def _read_list(
     them again (a new group), and the list at an item that names nobody."""
     items, end = _list_items(reader, i, stop)
     sharing = list(shared)
+    reader.list_depth += 1
     for a, b in items:
         found: list[Mention] = []
         reached = _read(reader, a, b, sharing, found, in_list=True, list_stop=end)
@@ -911,6 +926,7 @@ def _read_list(
         out.extend(m for m in found if m.titles)
         if not found or reached > b:
             break  # the list ended, or a list inside it read on to the end
+    reader.list_depth -= 1
     return end
 
 
