@@ -95,13 +95,15 @@ def from_text(
     return Extraction(
         article=article,
         quantities=[QuantityFact(**q) for q in result.quantities],
-        # fields the record does not carry yet (the person's province) wait for the schema
-        officials=[
-            Official(**{k: v for k, v in o.items() if k in Official.model_fields})
-            for o in result.officials
-        ],
+        officials=[official(o) for o in result.officials],
         rules_version=result.rules_version,
     )
+
+
+def official(found: dict) -> Official:
+    """The record of one official the extractor found; fields the record does not carry
+    yet (the person's province) wait for the schema."""
+    return Official(**{k: v for k, v in found.items() if k in Official.model_fields})
 
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
