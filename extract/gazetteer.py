@@ -387,7 +387,11 @@ def _matchers() -> _Matchers:
         level_of_word=level_of_word,
         kind_of_word=kind_of_word,
         bare=bare,
-        needs_level=frozenset(data["needs_level_word"]),
+        needs_level=frozenset(
+            v
+            for n in data["needs_level_word"]
+            for v in (normalize.text(n), normalize.text(n).upper())
+        ),
         regions=regions,
         tags=tags,
         not_before=re.compile(rf"(?<!\w)(?:{before})[ \t]*$"),
@@ -466,7 +470,7 @@ def _scan(text: str, on: date | None) -> list[dict]:
                                   name=province, units=[], province=province))  # fmt: skip
         elif written in m.bare:
             province = m.bare[written]
-            if province in m.needs_level or _named_after(text, match.start()):
+            if written in m.needs_level or _named_after(text, match.start()):
                 continue
             found.append(dict(span=match.span(), level="province", kind="", name=province,
                               units=[], province=province))  # fmt: skip

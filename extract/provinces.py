@@ -73,7 +73,12 @@ def _settings() -> tuple[dict, dict, re.Pattern[str], re.Pattern[str], re.Patter
     data = rules.load("provinces")
     body_before = _words("body_words", end=True)
     venue_before = re.compile(_words("venue_words").pattern + r"\s*$")
-    return data["weights"], data["decision"], body_before, _words("national_words"), venue_before
+    return data["weights"], data["decision"], body_before, venue_before, _words("national_words")
+
+
+@cache
+def _central() -> re.Pattern[str]:
+    return _words("central_bodies")
 
 
 def _parts(text: str) -> tuple[int, int]:
@@ -96,7 +101,7 @@ def scores(text: str, published: date | None = None) -> tuple[dict[str, float], 
     the decision needs to know: whether the title names a region or the whole country, and
     today's name of each province's territory (the one its mentions weigh most for: Lai
     Châu before 2004 covered today's Điện Biên)."""
-    weights, _, body_before, national, venue_before = _settings()
+    weights, _, body_before, venue_before, national = _settings()
     title_end, lead_end = _parts(text)
     out: dict[str, float] = {}
     facts: dict = {"title_province": False, "title_region": False, "lead_province": False,
@@ -135,7 +140,10 @@ def scores(text: str, published: date | None = None) -> tuple[dict[str, float], 
         out[place.province] = out.get(place.province, 0.0) + weight
         now = facts["current"].setdefault(place.province, {})
         now[place.province_current] = now.get(place.province_current, 0.0) + weight
-    facts["national"] = bool(national.search(text[:lead_end]))
+    facts["title_national"] = bool(national.search(text[:title_end]))
+    facts["lead_national"] = bool(
+        national.search(text[:lead_end]) or _central().search(text[:lead_end])
+    )
     return out, facts
 
 
@@ -156,7 +164,9 @@ def detect(
     if facts["tag"]:
         best = facts["tag"]  # the outlet's own province, even for a regional meeting
     elif not facts["title_province"] and (
-        facts["title_region"] or (facts["national"] and not facts["lead_province"])
+        facts["title_region"]
+        or facts["title_national"]
+        or (facts["lead_national"] and not facts["lead_province"])
     ):
         return None, None  # a region's or the whole country's article
     if len(ranked) > 1 and ranked[1][1] >= decision["runner_up"] * top:
