@@ -73,6 +73,7 @@ class _Unit:
     name: str  # the library's short name: "Mù Cang Chải"
     province: str  # library province (legacy: one of the 63; era 2025: one of the 34)
     district: str | None = None  # a legacy commune's district
+    kind: str = ""  # huyện, quận, thị xã, thành phố; xã, phường, thị trấn, đặc khu
 
 
 @dataclass
@@ -147,36 +148,36 @@ def _tables() -> _Tables:
     with sqlite3.connect(f"file:{data / 'dataset.db'}?mode=ro", uri=True) as conn:
         legacy = conn.execute(
             "SELECT provinceShort, provinceKey, province, districtShort, districtKeywords,"
-            " wardShort, wardKeywords FROM admin_units_legacy"
+            " wardShort, wardKeywords, districtType, wardType FROM admin_units_legacy"
         ).fetchall()
         province_rows = conn.execute(
             "SELECT DISTINCT provinceShort, provinceKeywords FROM admin_units_legacy"
         ).fetchall()
         new = conn.execute(
-            "SELECT provinceShort, provinceKey, wardShort, wardKeywords FROM admin_units"
+            "SELECT provinceShort, provinceKey, wardShort, wardKeywords, wardType FROM admin_units"
         ).fetchall()
     province_by_key: dict[str, str] = {}
     district_done: set[tuple[str, str]] = set()
-    for short, pkey, full, district, dkeys, ward, wkeys in legacy:
+    for short, pkey, full, district, dkeys, ward, wkeys, dtype, wtype in legacy:
         province = province_by_key.get(pkey) or province_by_key.setdefault(pkey, _short(short))
         district = _short(district)
         if (province, district) not in district_done:
             district_done.add((province, district))
             if full.startswith("Thành phố"):
                 t.central.add(province)
-            unit = _Unit(district, province)
+            unit = _Unit(district, province, kind=(dtype or "").lower())
             _add(
                 t.districts, {_exact(district), _loose(district), *json.loads(dkeys or "[]")}, unit
             )
         if ward:
-            unit = _Unit(_short(ward), province, district)
+            unit = _Unit(_short(ward), province, district, (wtype or "").lower())
             _add(
                 t.communes, {_exact(unit.name), _loose(unit.name), *json.loads(wkeys or "[]")}, unit
             )
     new_by_key: dict[str, str] = {}
-    for short, pkey, ward, wkeys in new:
+    for short, pkey, ward, wkeys, wtype in new:
         province = new_by_key.get(pkey) or new_by_key.setdefault(pkey, _short(short))
-        unit = _Unit(_short(ward), province)
+        unit = _Unit(_short(ward), province, kind=(wtype or "").lower())
         _add(
             t.communes_2025,
             {_exact(unit.name), _loose(unit.name), *json.loads(wkeys or "[]")},
@@ -291,6 +292,7 @@ def _alternation(words: list[str]) -> str:
 class _Matchers:
     scan: re.Pattern[str]
     level: re.Pattern[str]  # a level word (or two) and the name after it, with groups
+    body: frozenset[str]  # "Đảng bộ" before a bare district's name: Đảng bộ Xuân Lộc
     level_of_word: dict[str, str]
     kind_of_word: dict[str, str]
     bare: dict[str, str]  # bare name as written -> province
@@ -360,11 +362,15 @@ def _matchers() -> _Matchers:
     # the name after a level word is capitalized ("huyện Mường Tè", "quận 7")
     gap = r"(?:[ \t]+|(?<=\.)[ \t]*)"
     words = _alternation(list(level_of_word))
-    level_tail = rf"(?:{gap}(?i:{words}))?{gap}{_NAME_RUN}"
+    described = rf"(?:(?:{_alternation(data['descriptors'])})[ \t]+)?"  # huyện vùng cao X
+    level_tail = rf"(?:{gap}(?i:{words}))?{gap}{described}{_NAME_RUN}"
     entries: dict[str, str] = {}
     for word in level_of_word:
         for variant in _cases(normalize.text(word)):
             entries.setdefault(variant, "level")
+    for word in data["body_words"]:
+        for variant in _cases(normalize.text(word)):
+            entries.setdefault(variant, "body")
     for literal in tags:
         entries.setdefault(literal, "tag")
     for literal in bare:
@@ -373,17 +379,20 @@ def _matchers() -> _Matchers:
         entries.setdefault(literal, "region")
     tails = {
         "level": level_tail,
+        "body": rf"[ \t]+(?={_WORD})",
         "tag": r"(?=\s*[)\-–:]|\s)",
         "bare": r"(?!\w)",
         "region": r"(?:(?: số)?(?: [IVX]+| \d+))?(?!\w)",
     }
     level = re.compile(
-        rf"(?P<lvl>(?i:{words}))(?:{gap}(?P<lvl2>(?i:{words})))?{gap}(?P<name>{_NAME_RUN})"
+        rf"(?P<lvl>(?i:{words}))(?:{gap}(?P<lvl2>(?i:{words})))?{gap}{described}"
+        rf"(?P<name>{_NAME_RUN})"
     )
     before = _alternation([normalize.text(w) for w in data["not_places"]["before"]])
     return _Matchers(
         scan=re.compile(_trie(entries, tails)),
         level=level,
+        body=frozenset(k for k, v in entries.items() if v == "body"),
         level_of_word=level_of_word,
         kind_of_word=kind_of_word,
         bare=bare,
@@ -457,11 +466,17 @@ def _central(province: str, on: date | None) -> bool:
     return not (earlier and on is not None and on < earlier[0])
 
 
+_RUN = re.compile(_NAME_RUN)
+_PARENTHESIZED = re.compile(rf"[ \t]*\([ \t]*(?P<name>{_NAME_RUN})[ \t]*\)")
+
+
 def _scan(text: str, on: date | None) -> list[dict]:
     """Raw mentions, before shared names are settled."""
     m = _matchers()
     found: list[dict] = []
-    for match in m.scan.finditer(text):
+    pos = 0
+    while match := m.scan.search(text, pos):
+        pos = match.end()
         written = match.group()
         if written in m.tags:
             province = m.tags[written]
@@ -474,14 +489,60 @@ def _scan(text: str, on: date | None) -> list[dict]:
                 continue
             found.append(dict(span=match.span(), level="province", kind="", name=province,
                               units=[], province=province))  # fmt: skip
+        elif written.rstrip() in m.body:
+            item = _body_mention(text, match.end())
+            if item:
+                found.append(item)
+                pos = item["span"][1]
         elif level_match := m.level.match(text, match.start()):
-            found.append(_level_mention(text, level_match, on))
+            item = _level_mention(text, level_match, on)
+            found.append(item)
+            pos = item["span"][1]
+            district = _parenthesized_district(text, pos)
+            if district:
+                found.append(district)
+                pos = district["span"][1]
         else:
             region = re.sub(r"(?: số)?(?: [IVX]+| \d+)$", "", written)
             found.append(dict(span=match.span(), level="region", kind="",
                               name=m.regions.get(region, written), units=[],
                               province=None))  # fmt: skip
     return found
+
+
+def _known_district(run: str) -> tuple[int, list[_Unit]] | None:
+    """The longest district name (as written, one province's) opening ``run``."""
+    t = _tables()
+    for _, end in reversed(_words(run)):
+        units = t.districts.get(_exact(run[:end]))
+        if units and len({u.province for u in units}) == 1:
+            return end, units
+    return None
+
+
+def _body_mention(text: str, start: int) -> dict | None:
+    """A district named bare after "Đảng bộ": "Đảng bộ Xuân Lộc" (a province there is
+    found as a bare name)."""
+    run = _RUN.match(text, start)
+    hit = _known_district(run.group()) if run else None
+    if not hit or run.group()[: hit[0]] in _matchers().bare:
+        return None
+    end, units = hit
+    return dict(span=(start, start + end), level="district", kind="", name=text[start:start + end],
+                units=units, province=None)  # fmt: skip
+
+
+def _parenthesized_district(text: str, pos: int) -> dict | None:
+    """A district in parentheses after a unit: "xã Vĩnh Phú (Thoại Sơn)"."""
+    match = _PARENTHESIZED.match(text, pos)
+    if not match:
+        return None
+    hit = _known_district(match.group("name"))
+    if not hit or match.group("name")[: hit[0]] in _matchers().bare:
+        return None
+    start = match.start("name")
+    return dict(span=(start, start + hit[0]), level="district", kind="",
+                name=text[start:start + hit[0]], units=hit[1], province=None)  # fmt: skip
 
 
 def _level_mention(text: str, match: re.Match[str], on: date | None) -> dict:
@@ -562,7 +623,11 @@ def _place(text: str, item: dict, on: date | None) -> Place:
         written = item["province"] or item["name"]
         name = f"{'thành phố' if _central(written, on) else 'tỉnh'} {written}"
     else:
-        name = f"{kind} {normalize.squash(item['name'])}"
+        kinds = {u.kind for u in item["units"]}
+        if not kind and len(kinds) == 1:
+            kind = kinds.pop()  # a bare name: the library's kind ("Xuân Lộc" is a huyện)
+        name = f"{kind} {normalize.squash(item['name'])}".strip()
+        kind = item["kind"]
     as_of = in_force(province, on, district)
     now = current(in_force(province, date(2025, 6, 30), district)) if province else None
     candidates = item.get("candidates") or ((as_of,) if as_of else ())
@@ -623,8 +688,9 @@ def unit_at(text: str, pos: int, on: date | None = None, prefer: str | None = No
 
 
 _BARE_LEVEL = re.compile(
-    r"(?i)(?<!\w)(?:(?P<province>tỉnh|toàn tỉnh|tỉnh ủy)|(?P<district>huyện|quận|thị xã|"
-    r"huyện ủy|quận ủy|thị ủy)|(?P<commune>xã|phường|thị trấn|đặc khu))(?!\w)"
+    r"(?i)\s*(?:(?:đảng bộ|đảng ủy|ban thường vụ|ban chấp hành|ủy ban nhân dân|ubnd|hđnd|"
+    r"toàn|cấp)\s+)?(?:(?P<province>tỉnh ủy|tỉnh)|(?P<district>huyện ủy|quận ủy|thị ủy|"
+    r"huyện|quận|thị xã)|(?P<commune>xã|phường|thị trấn|đặc khu))(?!\w)"
 )
 
 
@@ -635,15 +701,15 @@ def level_of(phrase: str) -> str | None:
     found = places(text)
     if found:
         return found[0].level
-    match = _BARE_LEVEL.search(text)
+    match = _BARE_LEVEL.match(text)  # "Đảng bộ huyện", not "Đảng bộ Khối ... tỉnh"
     if match:
         return match.lastgroup
     return None
 
 
 def outlet_domain(text: str) -> str | None:
-    """The province of a provincial newspaper whose address the text gives
-    (baolaichau.vn -> Lai Châu)."""
+    """The province of a provincial newspaper or station whose address the text gives
+    (baolaichau.vn, Laocaitv.vn)."""
     t = _tables()
     for match in _matchers().domain.finditer(text):
         province = t.provinces.get(match.group(1).lower())

@@ -63,15 +63,16 @@ def resolve(name: str) -> str | None:
     return gazetteer.province_name(name)
 
 
-def _words(key: str, *, end: bool = False) -> re.Pattern[str]:
+def _words(key: str, *, end: bool = False, flags: int = 0) -> re.Pattern[str]:
     words = rules.alternation([normalize.text(w) for w in rules.load("provinces")[key]])
-    return re.compile(rf"(?<!\w)(?:{words})" + (r"(?:\s+\S+)?\s*$" if end else r"(?!\w)"))
+    tail = r"(?:\s+\S+)?\s*$" if end else r"(?!\w)"
+    return re.compile(rf"(?<!\w)(?:{words}){tail}", flags)
 
 
 @cache
 def _settings() -> tuple[dict, dict, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = rules.load("provinces")
-    body_before = _words("body_words", end=True)
+    body_before = _words("body_words", end=True, flags=re.IGNORECASE)
     venue_before = re.compile(_words("venue_words").pattern + r"\s*$")
     return data["weights"], data["decision"], body_before, venue_before, _words("national_words")
 
@@ -140,6 +141,14 @@ def scores(text: str, published: date | None = None) -> tuple[dict[str, float], 
         out[place.province] = out.get(place.province, 0.0) + weight
         now = facts["current"].setdefault(place.province, {})
         now[place.province_current] = now.get(place.province_current, 0.0) + weight
+    if not facts["tag"]:  # "baolaichau.vn" or "Laocaitv.vn -" at the head or the foot
+        domain = gazetteer.outlet_domain(text[:lead_end]) or gazetteer.outlet_domain(text[-300:])
+        if domain:
+            province = as_of(domain, published)
+            facts["tag"] = province
+            out[province] = out.get(province, 0.0) + weights["tag"]
+            now = facts["current"].setdefault(province, {})
+            now[current(domain)] = now.get(current(domain), 0.0) + weights["tag"]
     facts["title_national"] = bool(national.search(text[:title_end]))
     facts["lead_national"] = bool(
         national.search(text[:lead_end]) or _central().search(text[:lead_end])

@@ -100,7 +100,7 @@ def test_a_place_ending_a_title_is_a_place_and_its_end_is_known():
         ("Thị ủy Lai Châu", "district"),
         ("Thành ủy TP HCM", "province"),
         ("Đảng bộ phường", "commune"),
-        ("Đảng bộ Khối các cơ quan tỉnh", "province"),
+        ("Đảng bộ Khối các cơ quan tỉnh", None),
         ("Đảng bộ Quân sự", None),
     ],
 )
@@ -144,6 +144,15 @@ def test_a_commune_after_the_2025_reorganisation_belongs_to_the_new_province():
         "Đại hội Đảng bộ phường Quy Nhơn Bắc nhiệm kỳ 2025 - 2030 có 210 đại biểu dự."
     )
     assert detect(text, date(2025, 8, 20)) == ("Gia Lai", "Gia Lai")
+
+
+def test_a_provincial_outlets_address_names_its_province():
+    text = "Phát triển đảng viên vùng cao\n\nLaocaitv.vn - Các địa phương kết nạp 300 đảng viên."
+    assert detect(text, BEFORE_MERGER) == ("Lào Cai", "Lào Cai")
+    assert detect("Tin tổng hợp\n\nHội nghị bàn công tác cán bộ.\n\nNguồn: baolaichau.vn") == (
+        "Lai Châu",
+        "Lai Châu",
+    )
 
 
 def test_the_outlets_tag_names_its_province():
