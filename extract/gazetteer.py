@@ -89,7 +89,8 @@ class _Tables:
 
 # --- keys -------------------------------------------------------------------------------
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-"})
+# "Ð" (U+00D0, Icelandic eth) is written for "Đ" by some sites
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "Ð": "Đ"})
 
 
 @lru_cache(maxsize=65536)
@@ -103,7 +104,7 @@ def _exact(name: str) -> str:
 @lru_cache(maxsize=65536)
 def _loose(name: str) -> str:
     """Without accents, spaces or punctuation: the library's own keys ("mucangchai")."""
-    stripped = unicodedata.normalize("NFD", name.casefold().replace("đ", "d"))
+    stripped = unicodedata.normalize("NFD", name.casefold().replace("đ", "d").replace("ð", "d"))
     return "".join(c for c in stripped if c.isalnum() and not unicodedata.combining(c))
 
 
@@ -279,7 +280,7 @@ def province_name(name: str) -> str | None:
 
 # --- matching ---------------------------------------------------------------------------
 
-_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1F00)) if c.isupper())
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1F00)) if c.isupper())  # with Ð
 _WORD = rf"[{_UPPER}0-9][\w'’]*"
 _NAME_RUN = rf"{_WORD}(?:(?:[ \t]+|[ \t]*[-–][ \t]*){_WORD}){{0,5}}"
 
@@ -335,6 +336,11 @@ def _cases(word: str) -> set[str]:
     return {word, word[:1].upper() + word[1:], word.upper()}
 
 
+def _eth(literals: dict[str, str]) -> dict[str, str]:
+    """Each literal also as written with "Ð" (U+00D0) for "Đ"."""
+    return {**literals, **{k.replace("Đ", "Ð"): v for k, v in literals.items() if "Đ" in k}}
+
+
 @cache
 def _matchers() -> _Matchers:
     data = rules.load("provinces")
@@ -357,7 +363,8 @@ def _matchers() -> _Matchers:
         written = normalize.text(written)
         bare[written] = province
         bare[written.upper()] = province  # titles in capitals
-    regions = {normalize.text(r): r for r in data["regions"]}
+    bare = _eth(bare)
+    regions = _eth({normalize.text(r): r for r in data["regions"]})
     tags = dict(data["outlet_tags"])
     # the name after a level word is capitalized ("huyện Mường Tè", "quận 7")
     gap = r"(?:[ \t]+|(?<=\.)[ \t]*)"
@@ -448,9 +455,15 @@ def _lookup(
             if province:  # "thành phố Huế" before 2025: the city of Thừa Thiên Huế
                 return end, "district", [_Unit(name, province)], None
         if level == "commune":
+            if on is None:  # no date: a commune of before or after 2025
+                units = [u for table in (t.communes, t.communes_2025) for k in keys[:1]
+                         for u in table.get(k, ())]  # fmt: skip
+                units = units or [u for table in (t.communes, t.communes_2025)
+                                  for u in table.get(keys[1], ())]  # fmt: skip
+                if units:
+                    return end, "commune", units, None
+                continue
             tables = (t.communes_2025, t.communes) if after_merger else (t.communes,)
-            if on is None:
-                tables = (t.communes, t.communes_2025)
             for table in tables:
                 units = next((table[k] for k in keys if k in table), None)
                 if units:

@@ -67,6 +67,11 @@ def test_a_provincial_city_is_a_district_and_a_centrally_run_city_a_province():
     ]
 
 
+def test_a_d_written_as_eth_is_read_as_d():
+    found = places("Tỉnh ủy \u00d0ắk Lắk và thành phố Buôn Ma Thuột (\u00d0ắk Lắk).")
+    assert [p.province for p in found] == ["Đắk Lắk", "Đắk Lắk", "Đắk Lắk"]
+
+
 def test_hue_was_a_provincial_city_before_2025():
     (before,) = places("Thành ủy thành phố Huế họp.", date(2020, 3, 1))
     (after,) = places("Thành ủy thành phố Huế họp.", date(2025, 3, 1))
@@ -210,6 +215,15 @@ def test_a_national_roundup_of_several_provinces_has_no_province():
         "kết nạp 12.000, TP HCM 10.000, Thanh Hóa 6.000, Nghệ An 5.500 đảng viên."
     )
     assert detect(text, date(2020, 1, 5)) == (None, None)
+
+
+def test_a_meeting_of_many_provinces_has_no_province():
+    text = (
+        "Giao ban công tác tổ chức xây dựng Đảng 14 tỉnh, thành phố khu vực miền Bắc\n\n"
+        "Ngày 20/6, tại huyện Mộc Châu, Ban Tổ chức Trung ương và Tỉnh ủy Sơn La đồng chủ trì "
+        "hội nghị giao ban sáu tháng đầu năm."
+    )
+    assert detect(text, date(2023, 6, 21)) == (None, None)
 
 
 def test_two_provinces_side_by_side_have_no_province():
