@@ -52,12 +52,14 @@ def read_text(path: str | Path) -> str:
 def extract_facts(
     text: str, *, published: date | None, title: str | None, province: str | None
 ) -> extractor.ArticleFacts:
-    """The extractor's facts, with the site registry's province (named as in force on the
-    article's date) in place of the one read from the text, when there is one."""
+    """The extractor's facts, with the caller's province (``--province``, the site
+    registry; named as in force on the article's date) in place of the one read from the
+    text, when there is one."""
     result = extractor.extract(text, published=published, title=title)
     if province:
-        result.province = provinces.as_of(province, result.published)
-        result.province_current = provinces.current(province)
+        result.province, result.province_current = provinces.detect(
+            result.text, result.published, province=province
+        )
     return result
 
 
@@ -140,15 +142,18 @@ def page_text(page: article_module.Page) -> str:
     return page.text
 
 
-def from_file(path: str | Path, published: date | None = None) -> Extraction:
-    """A ``.txt`` article, or a saved HTML page, extracted into an Extraction record."""
+def from_file(
+    path: str | Path, published: date | None = None, province: str | None = None
+) -> Extraction:
+    """A ``.txt`` article, or a saved HTML page, extracted into an Extraction record;
+    ``province`` (the caller's) wins over the one read from the text."""
     if is_html(path):
         page = read_page(path)
         return from_text(
             page_text(page), doc=str(path), title=page.title, published=published or page.published,
-            lead=page.lead, author=page.author,
+            lead=page.lead, author=page.author, province=province,
         )  # fmt: skip
-    return from_text(read_text(path), doc=str(path), published=published)
+    return from_text(read_text(path), doc=str(path), published=published, province=province)
 
 
 def as_json(extraction: Extraction, *, with_text: bool = False) -> dict[str, Any]:
