@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from . import dates, normalize, officials, provinces, quantities, sentences, timex
+from . import dates, gazetteer, normalize, officials, provinces, quantities, sentences, timex
 from . import ruleset as rules
 
 
@@ -69,18 +69,21 @@ def _article_year(text: str, published: date | None) -> int | None:
     return None
 
 
-def _official_province(titles: list[str], published: date | None) -> str | None:
-    """The province a person's title names ("Bí thư Tỉnh ủy Kiên Giang" -> Kiên Giang), as
-    in force on the article's date; None when no title names one."""
+def _official_province(
+    titles: list[str], published: date | None, article_province: str | None
+) -> str | None:
+    """The province a person's title names ("Bí thư Tỉnh ủy Kiên Giang" -> Kiên Giang,
+    "Chủ tịch UBND huyện Mù Cang Chải" -> Yên Bái), as in force on the article's date;
+    None when no title names one."""
     for title in titles:
-        found = provinces.mentions(title)
-        if found:
-            return provinces.as_of(found[0][0], published)
+        for place in gazetteer.places(title, published, prefer=article_province):
+            if place.province:
+                return place.province
     return None
 
 
 def _merge_officials(
-    found: list[dict[str, Any]], published: date | None = None
+    found: list[dict[str, Any]], published: date | None = None, province: str | None = None
 ) -> list[dict[str, Any]]:
     """One entry per person, titles merged. A later mention by the given name(s) only
     ("ông Thắng", "Hoài Bảo") is the person named in full with that ending; a short name
@@ -109,7 +112,7 @@ def _merge_officials(
             ]
             merged["titles"].append(title)
     for merged in people.values():
-        merged["province"] = _official_province(merged["titles"], published)
+        merged["province"] = _official_province(merged["titles"], published, province)
     return [p for p in people.values() if p["titles"]]
 
 
@@ -203,5 +206,5 @@ def extract(raw_text: str, published: date | None = None, title: str | None = No
                 carried_time = times[-1]
             if found_subjects:
                 carried_subject = found_subjects[-1][2]
-    result.officials = _merge_officials(people, published)
+    result.officials = _merge_officials(people, published, province)
     return result

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from . import normalize
+from . import gazetteer, normalize
 from . import ruleset as rules
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\S")
@@ -82,9 +82,7 @@ def _vocab() -> dict[str, Any]:
     abbr_alts = "|".join(
         re.escape(k) + (r"\s*" if k.endswith(".") else r"(?!\w)") for k in abbr_keys
     )
-    provinces = rules.load("provinces")["provinces"]
-    places = {normalize.key(a) for p in provinces for a in [p["name"], *p.get("aliases", [])]}
-    places |= {"sài gòn", "hồ chí minh", "hà nội", "việt nam"}
+    places = {"sài gòn", "hồ chí minh", "việt nam"}  # besides the gazetteer's provinces
     links = "|".join(f"(?:{p})" for p in data["links"])
     title_links = "|".join(f"(?:{p})" for p in data["links"][: data["title_links"]])
     prefilter_words = [*data["honorifics"], *data["introducers"], *heads]
@@ -127,6 +125,21 @@ def _vocab() -> dict[str, Any]:
         "credits": re.compile(data["credits"]),
         "dotted": {k.casefold() for k in abbreviations if k.endswith(".")},
     }
+
+
+@cache
+def _province(text: str) -> bool:
+    """Whether ``text`` is exactly a province's name ("Lai Châu", "Hà Nội")."""
+    name = gazetteer.province_name(text)
+    return bool(name) and normalize.key(name) == normalize.key(text)
+
+
+@cache
+def _gazetteer_knows(phrase: str, length: int) -> bool:
+    """Whether the gazetteer knows the place that ends ``phrase`` (its last ``length``
+    characters, after a level word: "xã Mường Mô")."""
+    found = gazetteer.places(phrase)
+    return any(p.known and p.end == len(phrase) and p.end - p.start >= length for p in found)
 
 
 def _is_cap(tok: _Tok) -> bool:
@@ -232,12 +245,21 @@ class _Reader:
             return False
         if self.v["heads"].match(self.toks, i):
             return False
-        if normalize.key(self.text_between(i, j)) in self.v["places"]:
+        text = self.text_between(i, j)
+        if normalize.key(text) in self.v["places"] or (not honorific and _province(text)):
             return False
         return honorific or self.surname_at(i) is not None
 
     def is_place(self, i: int, j: int) -> bool:
-        return normalize.key(self.text_between(i, j)) in self.v["places"]
+        """Whether words ``i:j`` name a known place: a province, or a district or commune
+        after the level word or committee before them ("Huyện ủy Tân Yên")."""
+        text = self.text_between(i, j)
+        if normalize.key(text) in self.v["places"] or _province(text):
+            return True
+        before = self.toks[i - 1].text if i > 0 else ""
+        if not before or not before[0].isalpha() or (before[0].isupper() and i > 1):
+            before = self.text_between(i - 2, i) if i > 1 else before
+        return _gazetteer_knows(f"{before} {text}", len(text))
 
     def split_run(self, i: int, j: int, context: str) -> int:
         """Where a person's name starts inside the capitalized run ``i:j`` that follows a
