@@ -256,9 +256,7 @@ class _Reader:
         text = self.text_between(i, j)
         if normalize.key(text) in self.v["places"] or _province(text):
             return True
-        before = self.toks[i - 1].text if i > 0 else ""
-        if not before or not before[0].isalpha() or (before[0].isupper() and i > 1):
-            before = self.text_between(i - 2, i) if i > 1 else before
+        before = self.text_between(max(0, i - 3), i)  # "Đảng ủy xã", "UBND huyện"
         return _gazetteer_knows(f"{before} {text}", len(text))
 
     def split_run(self, i: int, j: int, context: str) -> int:
