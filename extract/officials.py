@@ -21,6 +21,7 @@ from . import gazetteer, normalize
 from . import ruleset as rules
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\S")
+_WORD = re.compile(r"[^\W_]+|/")
 
 
 @dataclass
@@ -115,10 +116,11 @@ def _vocab() -> dict[str, Any]:
         "breakers": _words(data["breakers"]),
         "chain_joiners": _Phrases({w: True for w in data["chain_joiners"]}),
         "adjacent_heads": _Phrases({w: True for w in data["adjacent_heads"]}),
-        "prefilter": re.compile(
-            r"(?<!\w)(?:" + rules.alternation([normalize.text(w) for w in prefilter_words]) + r")",
-            re.IGNORECASE,
-        ),
+        "prefilter": {
+            w.casefold()
+            for phrase in prefilter_words
+            for w in _TOKEN.findall(normalize.text(phrase))[:1]
+        },
         "bylines": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["byline_words"]) + r")(?!\w)", re.IGNORECASE
         ),
@@ -974,7 +976,10 @@ def extract(sentence: str) -> list[Mention]:
     order). A person named with an honorific and no title comes with ``titles == []``: a
     later "ông Phúc" is that person; the article's merge keeps only people with titles."""
     vocab = _vocab()
-    if not vocab["prefilter"].search(sentence) or vocab["bylines"].search(sentence[:40]):
+    # a cheap look for a word that may begin an honorific, a rank or a title
+    if vocab["prefilter"].isdisjoint(_WORD.findall(sentence.casefold())):
+        return []
+    if vocab["bylines"].search(sentence[:40]):
         return []
     reader = _Reader(_mask_credits(sentence))
     out: list[Mention] = []
