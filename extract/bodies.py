@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from . import normalize
+from . import gazetteer, normalize
 from . import provinces as province_names
 from . import ruleset as rules
 
@@ -36,11 +36,6 @@ _SURNAMES = {
     "lương", "lường", "cầm", "quàng", "tòng", "điêu", "đào", "đoàn", "trịnh", "mai", "tô",
     "tạ", "chu", "lâm", "thạch", "triệu", "ksor", "nay", "siu", "rơ", "trương", "văn", "cao",
 }  # fmt: skip
-# what may follow "Đảng bộ Khối": "các cơ quan tỉnh", "Doanh nghiệp tỉnh Lai Châu"
-_BLOC_REST = re.compile(
-    rf"(?:\s+(?:các|cơ quan|doanh nghiệp|tỉnh|huyện|thị xã|thành phố|quận|xã|phường|Trung ương"
-    rf"|[{_UPPER}][\w'’]*|\d+))*"
-)
 _ABBREVIATED_LEVEL = {
     "tp.": "thành phố", "tp": "thành phố", "h.": "huyện", "q.": "quận", "p.": "phường",
     "tx.": "thị xã", "tx": "thị xã", "tt.": "thị trấn",
@@ -90,6 +85,14 @@ def _vocab() -> dict[str, Any]:
         "whole": re.compile(_bounded(rules.alternation(list(data["whole"]))), re.I),
         "whole_level": {normalize.key(k): v for k, v in data["whole"].items()},
         "national": re.compile(_bounded(rules.alternation(data["national"]))),
+        "title_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["title_before_national"]) + r")\s*$"
+        ),
+        "bloc_rest": re.compile(
+            r"(?:\s+(?:các|tỉnh|huyện|thị xã|thành phố|quận|xã|phường|Trung ương|"
+            + rules.alternation(data["bloc_name_words"])
+            + rf"|[{_UPPER}][\w'’]*|\d+)(?!\w))*"
+        ),
         "region": re.compile(_bounded(rules.alternation(data["regions"])), re.IGNORECASE),
         "bare": re.compile(
             r"(?:^|[,;:]\s*|^\W*)("
@@ -217,6 +220,8 @@ def _find_all(sentence: str) -> list[Body]:
         found.append(Body(m.start(), m.end(), m.group(0), level))
 
     for m in vocab["national"].finditer(sentence):
+        if vocab["title_before"].search(sentence, max(0, m.start() - 25), m.start()):
+            continue  # "Ủy viên Bộ Chính trị": a title
         found.append(
             Body(m.start(), m.end(), m.group(0), "national", name="Đảng Cộng sản Việt Nam")
         )
@@ -268,7 +273,7 @@ def _find_all(sentence: str) -> list[Body]:
         if bloc:
             end = bloc.end()
             # the body's name runs on through its capitalized and organization words
-            rest = _BLOC_REST.match(sentence, end)
+            rest = vocab["bloc_rest"].match(sentence, end)
             end = rest.end() if rest else end
             text = sentence[m.start() : end]
             name = head + text[len(m.group(0)) :]
@@ -285,11 +290,19 @@ def _find_all(sentence: str) -> list[Body]:
         end = _place_end(sentence, at)
         if end > at:
             place = sentence[at:end]
+            unit = gazetteer.unit_at(sentence, at)
             if _is_province(place):
                 kind = "tỉnh" if _city_level(place) == "district" else "thành phố"
                 found.append(
                     Body(m.start(), end, sentence[m.start() : end], "province", place, kind,
                          _named(kind, place))
+                )  # fmt: skip
+            elif unit is not None and unit.level in ("district", "commune") and unit.known:
+                # "Đảng bộ Mường Tè": a district the gazetteer knows by its bare name
+                end = max(end, unit.end)
+                found.append(
+                    Body(m.start(), end, sentence[m.start() : end], unit.level, unit.text,
+                         unit.kind or None, f"Đảng bộ {unit.name}")
                 )  # fmt: skip
             else:
                 text = sentence[m.start() : end]
@@ -329,15 +342,14 @@ def _find_all(sentence: str) -> list[Body]:
         found.append(Body(m.start(), m.end(), place, "province", place, "thành phố",
                           _named("thành phố", place)))  # fmt: skip
 
-    for name, start, end, _strong in province_names.mentions(sentence):
-        if name == "Hồ Chí Minh" and not re.search(
-            r"(?:TP\.?|thành phố|Thành phố)\s*$", sentence[:start]
-        ):
-            continue  # "Chủ tịch Hồ Chí Minh", "tư tưởng Hồ Chí Minh": a person, not the city
-        kind = "thành phố" if _city_level(name) == "province" else "tỉnh"
-        found.append(
-            Body(start, end, sentence[start:end], "province", name, kind, _named(kind, name))
-        )
+    for place in gazetteer.places(sentence):
+        # a province named bare ("Hòa Bình: ...", "ở Kiên Giang"); the gazetteer already
+        # knows "Chủ tịch Hồ Chí Minh" is a person
+        if place.level == "province" and not place.kind:
+            found.append(
+                Body(place.start, place.end, place.text, "province", place.text, None,
+                     f"Đảng bộ {place.name}")
+            )  # fmt: skip
 
     for m in vocab["bare"].finditer(sentence):
         word = m.group(1)

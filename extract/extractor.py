@@ -17,6 +17,7 @@ from . import (
     bodies,
     breakdowns,
     dates,
+    gazetteer,
     normalize,
     officials,
     provinces,
@@ -50,8 +51,8 @@ def _article_body(named: list[tuple[int, list[bodies.Body]]]) -> bodies.Body | N
     names: dict[str, set[str]] = {}
     for index, sentence_bodies in named:
         for body in sentence_bodies:
-            if body.level in ("article", "unit"):
-                continue
+            if body.level in ("article", "unit") or body.official:
+                continue  # a speaker's or guest's title says little of the article's body
             weight[body.level] = weight.get(body.level, 0) + (
                 3 if index == 0 else 2 if index < 3 else 1
             )
@@ -119,10 +120,34 @@ def _article_year(text: str, published: date | None) -> int | None:
     return max(spans) if spans else None
 
 
-def _merge_officials(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _official_province(
+    titles: list[str], published: date | None, article_province: str | None
+) -> str | None:
+    """The province a person's title names ("Bí thư Tỉnh ủy Kiên Giang" -> Kiên Giang,
+    "Chủ tịch UBND huyện Mù Cang Chải" -> Yên Bái), as in force on the article's date;
+    None when no title names one."""
+    for title in titles:
+        for place in gazetteer.places(title, published, prefer=article_province):
+            if place.province:
+                return place.province
+    return None
+
+
+def _merge_officials(
+    found: list[dict[str, Any]], published: date | None = None, province: str | None = None
+) -> list[dict[str, Any]]:
+    """One entry per person, titles merged. A later mention by the given name(s) only
+    ("ông Thắng", "Hoài Bảo") is the person named in full with that ending; a short name
+    that matches nobody is dropped, never a second person."""
+    full = [p for p in found if len(p["name"].split()) >= 2 and (p["honorific"] or p["titles"])]
     people: dict[str, dict[str, Any]] = {}
     for person in found:
         key = normalize.key(person["name"])
+        if key not in people:
+            owner = _full_name_for(key, full)
+            if owner is None:
+                continue
+            key = owner
         if key not in people:
             people[key] = {**person, "titles": [], "mentions": 0}
         merged = people[key]
@@ -131,13 +156,40 @@ def _merge_officials(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for title in person["titles"]:
             title_key = normalize.key(title)
             keys = [normalize.key(t) for t in merged["titles"]]
-            if any(title_key in k for k in keys):
+            if any(_covers(k, title_key) for k in keys):
                 continue  # already have it, or a longer form of it
             merged["titles"] = [
-                t for t, k in zip(merged["titles"], keys, strict=True) if k not in title_key
+                t for t, k in zip(merged["titles"], keys, strict=True) if not _covers(title_key, k)
             ]
             merged["titles"].append(title)
-    return list(people.values())
+    for merged in people.values():
+        merged["province"] = _official_province(merged["titles"], published, province)
+    return [p for p in people.values() if p["titles"]]
+
+
+def _covers(longer: str, shorter: str) -> bool:
+    """Whether title ``longer`` says all ``shorter`` says: the same, a longer form of it
+    ("Bí thư Tỉnh ủy" covers "Bí thư"), or a bare two-word head inside it. "Phó Bí thư Tỉnh
+    ủy" does not cover "Bí thư Tỉnh ủy": they are two posts."""
+    if longer == shorter or longer.startswith(shorter + " "):
+        return True
+    return len(shorter.split()) <= 2 and f" {shorter} " in f" {longer} "
+
+
+def _full_name_for(key: str, full: list[dict[str, Any]]) -> str | None:
+    """The key under which ``key`` is kept: itself for a full name; for a given name only,
+    the one full name of the article ending with it."""
+    words = key.split()
+    if len(words) >= 3 or (
+        len(words) == 2 and not any(normalize.key(p["name"]).endswith(" " + key) for p in full)
+    ):
+        return key
+    owners = {
+        normalize.key(p["name"])
+        for p in full
+        if normalize.key(p["name"]).endswith(" " + key) and normalize.key(p["name"]) != key
+    }
+    return owners.pop() if len(owners) == 1 else None
 
 
 def extract(
@@ -160,30 +212,31 @@ def extract(
     # relative times ("năm nay", "5 năm qua") count from the publication date, else from the
     # end of the article's year
     reference = published or (date(year, 12, 31) if year else None)
-    if province:
-        province, province_current = (
-            provinces.as_of(province, published),
-            provinces.current(province),
-        )
-    else:
-        province, province_current = provinces.detect(text, published)
+    province, province_current = provinces.detect(text, published, province=province)
     result = ArticleFacts(text, title, published, year, province, province_current)
     result.rules_version = rules.version()
     people: list[dict[str, Any]] = []
     # sentences and the bodies each names, once: the article's body comes from all of them;
     # the page's list of other articles ("Tin liên quan") is not this article
-    split = [
-        (index, sentence, bodies.find(sentence.text))
-        for index, paragraph in enumerate(_article_paragraphs(text))
-        for sentence in sentences.split(paragraph)
-    ]
+    split = []
+    for index, paragraph in enumerate(_article_paragraphs(text)):
+        for sentence in sentences.split(paragraph):
+            mentions = officials.extract(sentence.text)
+            titled = [(m.start, m.end) for m in mentions]
+            named = [
+                replace(b, official=True)
+                if any(a <= b.start and b.end <= z for a, z in titled)
+                else b
+                for b in bodies.find(sentence.text)
+            ]
+            split.append((index, sentence, named, mentions))
     context = bodies.Context(
-        province=province, article=_article_body([(i, b) for i, _, b in split])
+        province=province, article=_article_body([(i, b) for i, _, b, _ in split])
     )
     paragraph_index = -1
     carried_time: timex.TimeExpr | None = None
     carried_fact: quantities.Quantity | None = None
-    for index, sentence, named in split:
+    for index, sentence, found_bodies, mentions in split:
         if index != paragraph_index:  # a new paragraph carries nothing over...
             paragraph_index = index
             carried_time, context.carried = None, None
@@ -191,12 +244,6 @@ def extract(
                 carried_fact = None  # ...but one opening "Trong đó, ..." goes on the last
         s = sentence.text
         times = timex.find(s)
-        mentions = officials.extract(s)
-        titled = [(m.start, m.end) for m in mentions]
-        found_bodies = [
-            replace(b, official=True) if any(a <= b.start and b.end <= z for a, z in titled) else b
-            for b in named
-        ]
         found = quantities.extract(s, times, carried_time, reference, year, found_bodies)
         if carried_fact is not None and breakdowns.continues(s):
             found = [breakdowns.inherit(q, carried_fact) for q in found]
@@ -252,7 +299,7 @@ def extract(
         subjects = [b for b in found_bodies if not b.official] or found_bodies
         if subjects:
             context.carried = subjects[-1]
-    result.officials = _merge_officials(people)
+    result.officials = _merge_officials(people, published, province)
     for person in result.officials:
         person["province"] = person.get("province") or province
     return result

@@ -1,7 +1,15 @@
 """Which province an article is about, by the name in force on the article's date, and the
 name of that territory today (Vietnam merged 63 provinces into 34 in 2025).
 
-The registry is ``rules/provinces.yaml``.
+The caller's province wins (``partyfacts extract --province``, the site registry); else the
+text's: every place the gazetteer (``gazetteer.py``) finds votes for its province as of the
+article's date — a province named with its level word ("tỉnh Lai Châu", "Thành ủy TP HCM")
+more than a bare name, a district or commune as much (each belongs to one province), the
+outlet's tag at the head ("(BLC)") most — and each vote counts more in the title, in the
+lead and as the subject of a body ("Đảng bộ huyện ..."). A person or a thing named after a
+place ("Chủ tịch Hồ Chí Minh", "Phó Thủ tướng Trương Hòa Bình") is no place. The answer is
+None when no province dominates: a region's or the whole country's roundup, or several
+provinces side by side. Weights and thresholds are in ``rules/provinces.yaml``.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from . import normalize
+from . import gazetteer, normalize
 from . import ruleset as rules
 
 
@@ -24,72 +32,155 @@ class Province:
 
 @cache
 def registry() -> dict[str, Province]:
+    """Every province name known (the 63, the 34 and the older ones), with the day it
+    stopped being in force and the province it became part of."""
+    merger = date.fromisoformat(str(rules.load("provinces")["merger_2025"]))
     out = {}
-    for entry in rules.load("provinces")["provinces"]:
-        until = entry.get("until")
-        out[entry["name"]] = Province(
-            entry["name"],
-            date.fromisoformat(str(until)) if until else None,
-            entry.get("successor"),
-        )
+    for name in sorted(gazetteer.known_provinces()):
+        successor = gazetteer.current(name)
+        if successor == name:
+            out[name] = Province(name, None, None)
+        else:
+            history = {e["name"]: e for e in rules.load("provinces")["history"]}
+            until = date.fromisoformat(history[name]["until"]) if name in history else merger
+            out[name] = Province(name, until, gazetteer.in_force(name, until))
     return out
-
-
-@cache
-def _matchers() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
-    data = rules.load("provinces")
-    alias_to_name: dict[str, str] = {}
-    for entry in data["provinces"]:
-        for alias in [entry["name"], *entry.get("aliases", [])]:
-            alias_to_name[normalize.text(alias)] = entry["name"]
-    names = sorted(alias_to_name, key=len, reverse=True)
-    # case-sensitive on the name itself: "Hòa Bình" is a province, "hòa bình" is peace
-    mention = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
-    prefixes = rules.alternation([normalize.text(p) for p in data["strong_prefixes"]])
-    strong_before = re.compile(r"(?i:(?<!\w)(?:" + prefixes + r"))\s*$")
-    return mention, alias_to_name, strong_before
 
 
 def as_of(name: str | None, on: date | None) -> str | None:
     """The name in force on ``on`` for a territory the text calls ``name``; with no date,
     the name as written."""
-    seen = set()
-    while name and on and name not in seen:
-        seen.add(name)
-        province = registry().get(name)
-        if not province or not province.until or on < province.until or not province.successor:
-            break
-        name = province.successor
-    return name
+    return gazetteer.in_force(name, on)
 
 
 def current(name: str | None) -> str | None:
     """Today's name of the territory ``name`` belonged to."""
-    return as_of(name, date.max)
+    return gazetteer.current(name)
 
 
-def mentions(text: str) -> list[tuple[str, int, int, bool]]:
-    """(province, start, end, strong) for each province name in ``text``."""
-    mention, alias_to_name, strong_before = _matchers()
-    out = []
-    for match in mention.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        before = text[max(line_start, match.start() - 20) : match.start()]
-        title_opening = match.start() == line_start and text[match.end() : match.end() + 1] == ":"
-        strong = bool(strong_before.search(before)) or title_opening
-        out.append((alias_to_name[match.group(1)], match.start(), match.end(), strong))
-    return out
+def resolve(name: str) -> str | None:
+    """A province as a user or a registry writes it ("lai chau", "TP HCM") -> its name."""
+    return gazetteer.province_name(name)
 
 
-def detect(text: str, published: date | None = None) -> tuple[str | None, str | None]:
-    """(province as of the article's date, its current name) from the article's text, or
-    (None, None) when no province is named."""
-    weights = rules.load("provinces")["weights"]
-    scores: dict[str, tuple[int, int]] = {}
-    for name, start, _end, strong in mentions(text):
-        score, first = scores.get(name, (0, start))
-        scores[name] = (score + (weights["strong"] if strong else weights["plain"]), first)
-    if not scores:
+def _words(key: str, *, end: bool = False, flags: int = 0) -> re.Pattern[str]:
+    words = rules.alternation([normalize.text(w) for w in rules.load("provinces")[key]])
+    tail = r"(?:\s+\S+)?\s*$" if end else r"(?!\w)"
+    return re.compile(rf"(?<!\w)(?:{words}){tail}", flags)
+
+
+@cache
+def _settings() -> tuple[dict, dict, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = rules.load("provinces")
+    body_before = _words("body_words", end=True, flags=re.IGNORECASE)
+    venue_before = re.compile(_words("venue_words").pattern + r"\s*$")
+    return data["weights"], data["decision"], body_before, venue_before, _words("national_words")
+
+
+@cache
+def _central() -> re.Pattern[str]:
+    return _words("central_bodies")
+
+
+def _parts(text: str) -> tuple[int, int]:
+    """Where the title ends and where the lead (first paragraph after it) ends."""
+    title_start = len(text) - len(text.lstrip())
+    title_end = text.find("\n", title_start)
+    if title_end < 0:
+        return len(text), len(text)
+    body = re.search(r"\S", text[title_end:])
+    if not body:
+        return title_end, title_end
+    lead_start = title_end + body.start()
+    lead_end = text.find("\n", lead_start)
+    lead_end = len(text) if lead_end < 0 else lead_end
+    return title_end, min(lead_end, lead_start + 600)
+
+
+def scores(text: str, published: date | None = None) -> tuple[dict[str, float], dict]:
+    """Each province's weight in the text (names as in force on ``published``), and what
+    the decision needs to know: whether the title names a region or the whole country, and
+    today's name of each province's territory (the one its mentions weigh most for: Lai
+    Châu before 2004 covered today's Điện Biên)."""
+    weights, _, body_before, venue_before, national = _settings()
+    title_end, lead_end = _parts(text)
+    out: dict[str, float] = {}
+    facts: dict = {"title_province": False, "title_region": False, "lead_province": False,
+                   "tag": None, "current": {}}  # fmt: skip
+    found = gazetteer.places(text, published)
+    for place in found:
+        in_title = place.start < title_end
+        if place.level == "region":
+            facts["title_region"] |= in_title
+            continue
+        if not place.province:
+            continue
+        if place.kind == "tag":
+            if place.start > lead_end:
+                continue  # a tag in the running text is a photo credit, not the outlet
+            weight = weights["tag"]
+            facts["tag"] = facts["tag"] or place.province
+        elif place.level == "province":
+            weight = weights["bare"] if place.kind == "" else weights["province"]
+        else:
+            weight = weights[place.level]
+        if in_title:
+            weight *= weights["title"]
+            facts["title_province"] = True
+        elif place.start < lead_end:
+            weight *= weights["lead"]
+            if place.kind != "tag" and not (
+                place.kind == ""
+                and venue_before.search(text[max(0, place.start - 10) : place.start])
+            ):
+                facts["lead_province"] = True
+        if body_before.search(text[max(0, place.start - 40) : place.start]):
+            weight *= weights["body"]
+        if not out:
+            weight *= weights["first"]
+        out[place.province] = out.get(place.province, 0.0) + weight
+        now = facts["current"].setdefault(place.province, {})
+        now[place.province_current] = now.get(place.province_current, 0.0) + weight
+    if not facts["tag"]:  # "baolaichau.vn" or "Laocaitv.vn -" at the head or the foot
+        domain = gazetteer.outlet_domain(text[:lead_end]) or gazetteer.outlet_domain(text[-300:])
+        if domain:
+            province = as_of(domain, published)
+            facts["tag"] = province
+            out[province] = out.get(province, 0.0) + weights["tag"]
+            now = facts["current"].setdefault(province, {})
+            now[current(domain)] = now.get(current(domain), 0.0) + weights["tag"]
+    facts["title_national"] = bool(national.search(text[:title_end]))
+    facts["lead_national"] = bool(
+        national.search(text[:lead_end]) or _central().search(text[:lead_end])
+    )
+    return out, facts
+
+
+def detect(
+    text: str, published: date | None = None, province: str | None = None
+) -> tuple[str | None, str | None]:
+    """(province as of the article's date, its current name): the caller's ``province``
+    when given, else the text's, or (None, None) when the text names no single province."""
+    if province:
+        name = resolve(province) or province
+        return as_of(name, published), current(name)
+    found, facts = scores(text, published)
+    if not found:
         return None, None
-    best = max(scores, key=lambda n: (scores[n][0], -scores[n][1]))
-    return as_of(best, published), current(best)
+    decision = _settings()[1]
+    ranked = sorted(found.items(), key=lambda item: -item[1])
+    best, top = ranked[0]
+    if facts["tag"]:
+        best = facts["tag"]  # the outlet's own province, even for a regional meeting
+    elif not facts["title_province"] and (
+        facts["title_region"]
+        or facts["title_national"]
+        or (facts["lead_national"] and not facts["lead_province"])
+    ):
+        return None, None  # a region's or the whole country's article
+    if len(ranked) > 1 and ranked[1][1] >= decision["runner_up"] * top:
+        return None, None  # two or more provinces side by side
+    if len(ranked) > 2 and top < decision["spread"] * sum(found.values()):
+        return None, None
+    now = facts["current"][best]
+    return best, max(now, key=lambda name: now[name])

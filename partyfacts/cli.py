@@ -12,7 +12,7 @@ import click
 
 from . import evaluate, output, pipeline, store
 from . import options as options_module
-from .extract import dates
+from .extract import dates, provinces
 from .schemas import CATEGORIES, EVENTS, RECORDS, SCOPES, STATUSES, json_schema
 
 CORPUS = Path(__file__).with_name("corpus")
@@ -79,7 +79,21 @@ class _Quiet:
         return None
 
 
-def _extract_files(paths: list[str], db, published: date | None, out) -> tuple[int, int, dict]:
+def _province(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    name = provinces.resolve(value)
+    if name is None:
+        raise click.BadParameter(
+            f"not a province: {value!r} (a province or centrally-run city, e.g. 'Lai Châu', "
+            "'lai chau', 'TP HCM')"
+        )
+    return name
+
+
+def _extract_files(
+    paths: list[str], db, published: date | None, out, province: str | None = None
+) -> tuple[int, int, dict]:
     """Extract each file, print its JSON line to ``out``, store it in ``db``. Returns
     (done, failed, store outcomes)."""
     done = failed = 0
@@ -87,7 +101,7 @@ def _extract_files(paths: list[str], db, published: date | None, out) -> tuple[i
     with _progress(paths, "extracting") as items:
         for path in items:
             try:
-                extraction = pipeline.from_file(path, published=published)
+                extraction = pipeline.from_file(path, published=published, province=province)
             except pipeline.InputError as error:
                 click.echo(f"partyfacts: error: {path}: {error}", err=True)
                 failed += 1
@@ -123,8 +137,18 @@ def _extract_files(paths: list[str], db, published: date | None, out) -> tuple[i
     default=None,
     help="Publication date of the articles (YYYY-MM-DD), when the text has none.",
 )
+@click.option(
+    "--province",
+    callback=_province,
+    default=None,
+    help="The province the articles are about, instead of the one read from the text "
+    "(any case, with or without diacritics: 'lai chau'); named as in force on each "
+    "article's date.",
+)
 @click.pass_obj
-def extract(opts, files: tuple[str, ...], db_path: str | None, published: date | None) -> None:
+def extract(
+    opts, files: tuple[str, ...], db_path: str | None, published: date | None, province: str | None
+) -> None:
     """Extract facts from article files; print one JSON line per file (FACTS.md).
 
     FILES are plain-text articles (.txt: the first line is the title) or saved news pages
@@ -138,12 +162,13 @@ def extract(opts, files: tuple[str, ...], db_path: str | None, published: date |
       partyfacts extract ../shared/corpus/seeds/*.txt > facts.jsonl
       partyfacts extract page.html.gz
       partyfacts extract article.txt --db data/partyfacts.db --published 2013-01-15
+      partyfacts extract article.txt --province "lai chau"
     """
     db = None
     if db_path:
         opts = opts.replace(db=db_path)
         db = _open_store(opts)
-    _, failed, _ = _extract_files(list(files), db, published, sys.stdout)
+    _, failed, _ = _extract_files(list(files), db, published, sys.stdout, province)
     if failed:
         sys.exit(1)
 

@@ -91,9 +91,15 @@ def from_text(
     return Extraction(
         article=article,
         quantities=[QuantityFact(**q) for q in result.quantities],
-        officials=[Official(**o) for o in result.officials],
+        officials=[official(o) for o in result.officials],
         rules_version=result.rules_version,
     )
+
+
+def official(found: dict) -> Official:
+    """The record of one official the extractor found (working fields such as the mention
+    count kept only where the record has them)."""
+    return Official(**{k: v for k, v in found.items() if k in Official.model_fields})
 
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -130,15 +136,18 @@ def page_text(page: article_module.Page) -> str:
     return page.text
 
 
-def from_file(path: str | Path, published: date | None = None) -> Extraction:
-    """A ``.txt`` article, or a saved HTML page, extracted into an Extraction record."""
+def from_file(
+    path: str | Path, published: date | None = None, province: str | None = None
+) -> Extraction:
+    """A ``.txt`` article, or a saved HTML page, extracted into an Extraction record;
+    ``province`` (the caller's) wins over the one read from the text."""
     if is_html(path):
         page = read_page(path)
         return from_text(
             page_text(page), doc=str(path), title=page.title, published=published or page.published,
-            lead=page.lead, author=page.author,
+            lead=page.lead, author=page.author, province=province,
         )  # fmt: skip
-    return from_text(read_text(path), doc=str(path), published=published)
+    return from_text(read_text(path), doc=str(path), published=published, province=province)
 
 
 def as_json(extraction: Extraction, *, with_text: bool = False) -> dict[str, Any]:

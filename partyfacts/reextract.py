@@ -21,7 +21,7 @@ from typing import Any
 from . import pipeline, store
 from .extract import extractor
 from .extract.ruleset import version as rules_version
-from .schemas import Official, QuantityFact
+from .schemas import QuantityFact
 
 log = logging.getLogger(__name__)
 COMPARED = ("value", "unit", "category", "event", "rating", "status", "approx", "year", "period_start",
@@ -61,7 +61,7 @@ def _extract(job: tuple) -> tuple:
     result = pipeline.extract_facts(text, published=day, title=title, province=site_province)
     # validated here, in the worker, so a rules bug fails loudly and in parallel
     quantities = [QuantityFact(**q).model_dump(mode="json") for q in result.quantities]
-    people = [Official(**o).model_dump(mode="json") for o in result.officials]
+    people = [pipeline.official(o).model_dump(mode="json") for o in result.officials]
     return article_id, quantities, people, result.province, result.province_current
 
 
