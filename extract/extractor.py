@@ -83,13 +83,19 @@ def _article_paragraphs(text: str) -> list[sentences.Span]:
 
 
 def _fact_province(body: bodies.Body | None, scope: str | None, article: str | None, on):
-    """The province a figure belongs to: the one its body names, else the article's."""
+    """The province a figure belongs to: the one its body names ("huyện Mù Cang Chải" is
+    in Yên Bái, even in an article about Lai Châu), else the article's; none for national
+    and regional figures."""
     if scope in ("national", "region"):
         return None
     if body is not None and body.level == "province" and body.place:
-        named = provinces.as_of(bodies.full_place(body.place), on)
-        if named in provinces.registry() or provinces.current(named) in provinces.registry():
+        named = provinces.as_of(provinces.resolve(bodies.full_place(body.place)), on)
+        if named:
             return named
+    if body is not None and body.place and body.level in ("district", "commune"):
+        for place in gazetteer.places(body.text, on, prefer=article):
+            if place.province:
+                return place.province
     return article
 
 
