@@ -115,7 +115,13 @@ def test_related_articles_heading_ends_the_article(example):
 def test_body_example_gives_scope_and_unit(example):
     found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
     fact = found[-1] if found else {}
-    for field, key in (("subject", "subject"), ("scope", "scope"), ("unit", "unit_name")):
+    keys = (
+        ("subject", "subject"),
+        ("scope", "scope"),
+        ("unit", "unit_name"),
+        ("province", "province"),
+    )
+    for field, key in keys:
         if field in example:
             assert fact.get(key) == example[field], (field, fact)
 
