@@ -34,10 +34,12 @@ def _vocab() -> dict[str, Any]:
             r"^\W*(?:" + rules.alternation(data["continuation_openers"]) + r")(?!\w)", re.I
         ),
         "item_end": re.compile(
-            r"(\s*(?:" + rules.alternation(data["group_words"]) + r")?)\s*(?:[,;.)(]|$|và\s)",
+            r"(\s*(?:" + rules.alternation(data["group_words"]) + r")?)(?:\s*trở\s+lên)?"
+            r"\s*(?:[,;.)(]|$|và\s)",
             re.IGNORECASE,
         ),
         "not_part": re.compile(_bounded(rules.alternation(data["not_parts"])) + r"\s*$", re.I),
+        "plan": re.compile(_bounded(rules.alternation(data["plan_words"])), re.I),
     }
 
 
@@ -104,6 +106,14 @@ def children(
         ):
             continue
         previous = max([*out, *before] or [parent], key=lambda f: f.end)
+        if in_parentheses and vocab["plan"].search(label) and previous.unit == number.unit:
+            # "đạt 89,6% (chỉ tiêu Nghị quyết đề ra là 85%)": the plan beside the actual
+            out.append(
+                replace(previous, value=number.text_value, approx=number.approx, status="target",
+                        start=number.start, end=number.end, of_total=None, part=True)
+            )  # fmt: skip
+            taken.append((number.start, number.end))
+            continue
         if number.unit == "percent":
             if not in_parentheses or previous.unit != "count":
                 continue  # a share stands in parentheses after the count it divides

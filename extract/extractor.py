@@ -117,7 +117,7 @@ def _article_year(text: str, published: date | None) -> int | None:
     for expr in timex.find(joined):
         if not expr.year or expr.kind in ("this_year", "last_year", "open_span"):
             continue
-        if expr.kind == "span":
+        if expr.kind in ("span", "congress"):
             spans.append(expr.year)
         elif not _PLAN_BEFORE.search(joined, max(0, expr.start - 30), expr.start):
             points.append(expr.year)
@@ -250,9 +250,10 @@ def extract(
                 carried_fact = None  # ...but one opening "Trong đó, ..." goes on the last
         s = sentence.text
         times = timex.find(s)
-        found = quantities.extract(s, times, carried_time, reference, year, found_bodies)
-        if carried_fact is not None and breakdowns.continues(s):
-            found = [breakdowns.inherit(q, carried_fact) for q in found]
+        parent = carried_fact if carried_fact is not None and breakdowns.continues(s) else None
+        found = quantities.extract(s, times, carried_time, reference, year, found_bodies, parent)
+        if parent is not None:
+            found = [breakdowns.inherit(q, parent) for q in found]
         masked = [(t.start, t.end) for t in times]
         found += breakdowns.children(s, found, masked, carried_fact, found_bodies)
         found.sort(key=lambda q: q.start)
@@ -299,8 +300,9 @@ def extract(
                     "sentence_end": sentence.end,
                 }
             )
-        if times:
-            carried_time = times[-1]
+        dating = [t for t in times if t.kind != "congress"]
+        if dating:
+            carried_time = dating[-1]
         context.remember(found_bodies)
         subjects = [b for b in found_bodies if not b.official] or found_bodies
         if subjects:

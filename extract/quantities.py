@@ -145,6 +145,9 @@ def _events() -> dict[str, Any]:
         "applies": applies,
         "ratings": compile_list(ratings, plain=True),
         "context_rated": re.compile(_bounded(rules.alternation(data["context"]["rated"])), re.I),
+        "context_admitted": re.compile(
+            _bounded(rules.alternation(data["context"]["admitted"])), re.I
+        ),
         "preposition": re.compile(rules.alternation(data["prepositions"]), re.I),
         "neutral": re.compile(_bounded(rules.alternation(data["neutral"])), re.I),
         "share": re.compile(_bounded(rules.alternation(data["share_words"])) + r"\s*$", re.I),
@@ -282,11 +285,10 @@ def _nearest_before(sentence: str, start: int, end: int, taken, category: str) -
         and len(found) > 1
         and events["preposition"].fullmatch(sentence, last.start, last.end)
     ):
-        # "kỷ luật với 2 tổ chức và 4 đảng viên": a preposition right after an action verb
-        action = found[-2]
-        if not action.stock and re.fullmatch(
-            r"[^\S\n]{0,3}\w{0,6}[^\S\n]*", sentence[action.end : last.start]
-        ):
+        # "kỷ luật với 2 tổ chức", "được nhận Huy hiệu nhất với 48 đồng chí": a preposition
+        # after an action verb keeps the action
+        action = next((t for t in reversed(found[:-1]) if not t.stock), None)
+        if action and not re.search(r"\d|[,;]", sentence[action.end : last.start]):
             return action
     return last
 
@@ -500,11 +502,14 @@ def extract(
     article_date,
     article_year: int | None,
     bodies: list[party_bodies.Body],
+    parent: Quantity | None = None,
 ) -> list[Quantity]:
     """Quantity facts in one sentence. ``times`` are the sentence's time expressions,
     ``carried_time`` the time the paragraph gave before it, ``bodies`` the party bodies the
     sentence names (the body a figure belongs to is chosen here; the paragraph's and the
-    article's come in when the sentence names none)."""
+    article's come in when the sentence names none). ``parent``: the figure a sentence
+    opening "Trong đó, ..." goes on breaking down; it lends its event to figures whose own
+    sentence gives none."""
     events = _events()
     found = list(find_numbers(sentence))
     found = sorted(found + _lone_ones(sentence, found), key=lambda n: n.start)
@@ -557,13 +562,20 @@ def extract(
 
         weak = False
         if cand.share:
+            if not out or out[-1].start != candidates[index - 1].number.start:
+                continue  # the count it divides was no party figure ("dân số ... chiếm 54%")
             prev = out[-1] if out else None
             event = prev.event if prev else events["defaults"]["percent"]
             rating = prev.rating if prev else None
         else:
             pre = _nearest_before(text, c_start, number.start, others, cand.category)
             head = _nearest_before(text, 0, c_start, others, cand.category) if c_start else None
-            if head and head.event != "awarded" and not sentence[:c_start].rstrip().endswith(":"):
+            listed = _list_head(text, c_start)
+            if listed is not None and (head is None or head.stock):
+                # "kết nạp được nhiều đảng viên là: A (14 đảng viên), ...": the list's verb,
+                # not its "là"/"gồm"
+                head = _nearest_action(text, 0, listed, others, cand.category) or head
+            if head and head.event != "awarded" and listed is None:
                 head = None  # only a list ("phấn đấu: ...; ...") or awardees share a head verb
             post = _first_after(text, cand.end, region_end, others)
             if cand.predicate_from is not None:
@@ -601,6 +613,22 @@ def extract(
                     number.unit
                 ]
                 weak = True
+            if weak:
+                # an elliptic list item repeats the verb of the item before it ("Sơn La kết
+                # nạp 1.684 đảng viên; Lào Cai 1.297 đảng viên"); a sentence that goes on
+                # breaking a figure down takes that figure's event
+                lent = (
+                    _elliptic_event(text, out, number.start, cand.category)
+                    or (
+                        "admitted"  # "Trong số đảng viên mới, có 912 đảng viên nữ"
+                        if events["context_admitted"].search(sentence, 0, number.start)
+                        and cand.category in ("party_member", "trainee")
+                        else None
+                    )
+                    or (parent.event if parent is not None and parent.event != "total" else None)
+                )
+                if lent:
+                    event, weak = lent, False
             allowed = _vocabulary()["allowed_events"].get(cand.category)
             if allowed and event not in allowed:
                 event = allowed[0]  # the stock reading: these things are counted, not founded
@@ -622,7 +650,7 @@ def extract(
 
         if _is_lone_one(number) and event in ("total", "other", "rated"):
             continue  # "một đảng viên phải gương mẫu": an article, not a count
-        category = cand.category
+        category = out[-1].category if cand.share else cand.category
         if cand.entry and cand.entry.get("by_event"):
             category = cand.entry["by_event"].get(event)
             if category is None:
@@ -630,9 +658,10 @@ def extract(
 
         # status: a plan word before the number in the sentence, not undone by "đã"
         status = "actual"
-        targets = list(events["target"].finditer(sentence, 0, number.start))
+        # (an aside's plan word does not make the figure outside it a plan)
+        targets = list(events["target"].finditer(text, 0, number.start))
         targets = [t for t in targets if not _blocked(others, t.start(), t.end())]
-        if targets and not events["actual"].search(sentence, targets[-1].end(), number.start):
+        if targets and not events["actual"].search(text, targets[-1].end(), number.start):
             status = "target"
 
         time = _time_for(times, c_start, c_end, number.start, carried_time)
@@ -670,6 +699,49 @@ def extract(
     return out
 
 
+def _list_head(text: str, c_start: int) -> int | None:
+    """Where the head of a list ends ("... là: A (14), B (11)"), when the clause is an item
+    of one: a colon before the clause, with no ";" closing the list in between."""
+    if not c_start:
+        return None
+    colon = text.rfind(":", 0, c_start)
+    if colon < 0:
+        return None
+    return colon
+
+
+def _nearest_action(text: str, start: int, end: int, taken, category: str) -> _Trigger | None:
+    """The nearest trigger before ``end`` that is an action, not a stock word."""
+    events = _events()
+    found = None
+    for event, s, e in _find_all(events["before"], text, start, end):
+        if event == "total" or _blocked(taken, s, e):
+            continue
+        if events["applies"][event] and category not in events["applies"][event]:
+            continue
+        found = _Trigger(event, s, e, False)
+    return found
+
+
+def _elliptic_event(text: str, out: list[Quantity], start: int, category: str) -> str | None:
+    """The event of the list item before this one when this one has no verb of its own:
+    items separated by ";" with a name and a figure each."""
+    if not out:
+        return None
+    previous = out[-1]
+    between = text[previous.end : start]
+    if (
+        previous.category != category
+        or previous.weak
+        or previous.event in ("total", "rated")
+        or ";" not in between
+        or re.search(r"\d", between)
+        or any(True for _ in _find_all(_events()["before"], text, previous.end, start))
+    ):
+        return None
+    return previous.event
+
+
 def _body_for(sentence: str, bodies, taken, start: int, end: int):
     """The body a figure belongs to: one attached right after its counted phrase ("132 đảng
     viên tại quận 10", "68 đảng bộ trực thuộc Trung ương"), else the nearest before it in the
@@ -690,6 +762,8 @@ def _body_for(sentence: str, bodies, taken, start: int, end: int):
 
 
 def _time_for(times, c_start: int, c_end: int, pos: int, carried):
+    # "đi dự Đại hội ... lần thứ XIII của Đảng" names the congress, not the figure's year
+    times = [t for t in times if t.kind != "congress"]
     in_clause = [t for t in times if t.start >= c_start and t.end <= c_end]
     before = [t for t in in_clause if t.end <= pos]
     if before:

@@ -19,7 +19,8 @@ from . import ruleset as rules
 class TimeExpr:
     start: int
     end: int
-    kind: str  # span | open_span | date | month | quarter | year | this_year | last_year
+    kind: str  # span | open_span | date | month | quarter | year | this_year | last_year |
+    # congress (the national Party congress's year: the article's time, not a figure's)
     year: int | None = None
     period_start: int | None = None
     month: int | None = None
@@ -66,8 +67,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 @cache
 def _comparison() -> re.Pattern[str]:
-    words = rules.alternation(rules.load("time")["not_after"])
-    return re.compile(r"(?<!\w)(?:" + words + r")\s*$", re.IGNORECASE)
+    data = rules.load("time")
+    words = rules.alternation(data["not_after"])
+    fillers = rules.alternation(data["not_after_fillers"])
+    return re.compile(r"(?<!\w)(?:" + words + r")(?:\s+(?:" + fillers + r"))*\s*$", re.IGNORECASE)
 
 
 @cache
@@ -100,7 +103,7 @@ def find(text: str) -> list[TimeExpr]:
             groups = match.groupdict()
             if not _valid(kind, groups):
                 continue
-            if _comparison().search(text, max(0, match.start() - 24), match.start()):
+            if _comparison().search(text, max(0, match.start() - 40), match.start()):
                 continue  # "so với năm trước" compares; it does not date the figure
             year = int(groups.get("end") or groups.get("year") or 0) or None
             if groups.get("congress"):  # "Đại hội XII của Đảng": the national congress's year
