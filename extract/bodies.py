@@ -90,16 +90,20 @@ def _vocab() -> dict[str, Any]:
         ),
         "bloc_rest": re.compile(
             r"(?:\s+(?:các|tỉnh|huyện|thị xã|thành phố|quận|xã|phường|Trung ương|"
+            + "(?i:"
             + rules.alternation(data["bloc_name_words"])
+            + ")"
             + rf"|[{_UPPER}][\w'’]*|\d+)(?!\w))*"
         ),
         "region": re.compile(_bounded(rules.alternation(data["regions"])), re.IGNORECASE),
         "bare": re.compile(
-            r"(?:^|[,;:]\s*|^\W*)("
+            r"(?:^|[,;:]\s*|^\W*)(?i:("
             + rules.alternation(data["bare_openers"])
-            + r")(?=\s+[a-zđà-ỹ])",
-            re.IGNORECASE,
+            + r"))(?=\s+(?i:"
+            + rules.alternation(data["bare_opener_verbs"])
+            + r")(?!\w))",
         ),
+        "blocs": re.compile(_bounded(rules.alternation(data["blocs"])), re.IGNORECASE),
         # what may stand between a counted phrase and the body it belongs to
         "attach": re.compile(
             r"\s*(?:(?:[^\d,;:()]{0,40}?\s)?(?:"
@@ -318,8 +322,9 @@ def _find_all(sentence: str) -> list[Body]:
         end = after[3] if after else _place_end(sentence, at)
         if end == at and sentence.startswith("Đảng", at):
             end = at + 4  # "chi bộ Đảng"
-        if end == at and not (m.start() == 0 and m.group(0)[0].isupper()):
-            continue  # a bare "chi bộ" is a body only as the subject opening its sentence
+        opening = m.start() == 0 or re.search(r"[,:]\s*$", sentence[: m.start()])
+        if end == at and not (opening and m.group(0)[0].isupper()):
+            continue  # a bare "Chi bộ" is a body only as the subject opening its clause
         text = sentence[m.start() : max(end, m.end())]
         found.append(Body(m.start(), m.start() + len(text), text, "unit", name="Chi bộ" + text[6:]))
 
@@ -351,6 +356,9 @@ def _find_all(sentence: str) -> list[Body]:
                      f"Đảng bộ {place.name}")
             )  # fmt: skip
 
+    for m in vocab["blocs"].finditer(sentence):
+        found.append(Body(m.start(), m.end(), m.group(0), "bloc", name=m.group(0)))
+
     for m in vocab["bare"].finditer(sentence):
         word = m.group(1)
         level = vocab["level_of_word"].get(word.lower(), "unit")
@@ -380,7 +388,7 @@ def find(sentence: str) -> list[Body]:
         if (
             out
             and out[-1].level not in ("article", "national", "region")
-            and re.fullmatch(r"\s*,\s*", sentence[out[-1].end : body.start])
+            and re.fullmatch(r"\s*[,(]\s*", sentence[out[-1].end : body.start])
             and _LEVEL_RANK.get(body.level, 0) > _LEVEL_RANK.get(out[-1].level, 0)
         ):
             # "Quận ủy Q. 10, TP. HCM": the city is the district's address, not a new body

@@ -72,6 +72,8 @@ def _vocabulary() -> dict[str, Any]:
                     "sentence_has": [w.lower() for w in entry.get("sentence_has", [])],
                     "by_event": entry.get("by_event"),
                     "unit": entry.get("unit"),
+                    "event": entry.get("event"),
+                    "denominator": entry.get("denominator", True),
                 }
             )
     any_category = re.compile("|".join(f"(?:{e['regex'].pattern})" for e in entries), re.IGNORECASE)
@@ -375,7 +377,8 @@ def _context_unit(sentence: str, lowered: str, number: numbers.Number) -> _Candi
 
 _OF_TOTAL = re.compile(r"\s+(?:trong|trên)\s+tổng\s+số\s+(?P<total>\d[\d.]*)", re.IGNORECASE)
 _SUBJECT_OPENING = re.compile(
-    r"(?:^|[,;:]|(?<!\w)(?:trong đó|trong số đó|riêng|còn)(?!\w))[\s,]*$", re.IGNORECASE
+    r"(?:^|[,;:]|(?<!\w)(?:trong đó|trong số đó|riêng|còn|tổng số|số lượng|số)(?!\w))[\s,]*$",
+    re.IGNORECASE,
 )
 
 
@@ -423,13 +426,16 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
             if total_hit:
                 total = numbers.find(of_total.group("total"))
                 number = replace(number, of_total=total[0].value if total else None)
-                denominators.append(of_total.start("total"))
+                if not total_hit[0]["denominator"]:
+                    denominators.append(of_total.start("total"))
                 out.append(_Candidate(number, total_hit[0]["category"], total_hit[1], total_hit[0]))
                 continue
         if hit and hit[0].get("by_event"):
             # "398 tổ chức hoàn thành tốt nhiệm vụ": a bare "tổ chức" after a figure of base
-            # organizations counts them
-            context = _context_unit(sentence, lowered, number)
+            # organizations counts them; "Tổng số ĐV ... là 78.260 đồng chí" counts members
+            context = _context_unit(sentence, lowered, number) or _head_before(
+                sentence, lowered, number
+            )
             if context:
                 out.append(context)
                 continue
@@ -455,13 +461,14 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
         if context:
             out.append(context)
             continue
-        head = None
-        for match in vocab["lookback"].finditer(sentence, 0, number.start):
-            hit = _category_at(sentence, lowered, match.end(), number.unit)
-            if hit and hit[1] <= number.start:
-                head = hit
-        if head and not re.search(r"[;(]|\d", sentence[head[1] : number.start]):
-            out.append(_Candidate(number, head[0]["category"], number.end, head[0], False, head[1]))
+        head = _head_before(sentence, lowered, number)
+        if head:
+            out.append(head)
+            continue
+        after_change = _AFTER_CHANGE.search(sentence, max(0, number.start - 20), number.start)
+        if after_change and out and not re.search(r"[;(]", sentence[out[-1].end : number.start]):
+            # "giảm từ 27 bản xuống còn 3": the bare figure counts what the first one counts
+            out.append(_Candidate(number, out[-1].category, number.end, out[-1].entry))
             continue
         listed = _rating_list_item(sentence, lowered, number)
         if listed:
@@ -470,6 +477,27 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
 
 
 _RATING_AFTER = re.compile(r"\s*(?:được\s+)?(?:đánh\s+giá\s+|xếp\s+loại\s+|đạt\s+)?", re.I)
+
+
+_AFTER_CHANGE = re.compile(r"(?<!\w)(?:xuống\s+còn|giảm\s+còn|tăng\s+lên|lên)\s*$", re.I)
+
+
+def _head_before(sentence: str, lowered: str, number: numbers.Number) -> _Candidate | None:
+    """ "tỷ lệ đảng viên đủ tư cách đạt 96%", "Tổng số ĐV ... là 78.260": a figure after a
+    head ("tỷ lệ", "tổng số", "số") and its counted noun, with no other figure between."""
+    vocab = _vocabulary()
+    head = None
+    for match in vocab["lookback"].finditer(sentence, 0, number.start):
+        hit = _category_at(sentence, lowered, match.end(), number.unit)
+        if hit and hit[1] <= number.start:
+            head = hit
+    if (
+        head
+        and not head[0].get("by_event")
+        and not re.search(r"[;(]|\d", sentence[head[1] : number.start])
+    ):
+        return _Candidate(number, head[0]["category"], number.end, head[0], False, head[1])
+    return None
 
 
 def _rating_list_item(sentence: str, lowered: str, number: numbers.Number) -> _Candidate | None:
@@ -521,6 +549,8 @@ def extract(
     # "91 đoàn kiểm tra 270 tổ chức đảng": the team's verb acts on the figures after it
     taken = [(c.number.start, c.number.end if _is_team(sentence, c) else c.end) for c in candidates]
     neutral = [(m.start(), m.end()) for m in events["neutral"].finditer(sentence)]
+    # "Đảng bộ Sở Giáo dục và Đào tạo", "Ủy ban Kiểm tra": a word in a body's name is no verb
+    neutral += [(b.start, b.end) for b in bodies if b.name and b.level != "national"]
     number_starts = [n.start for n in found if not _blocked(masked, n.number_start, n.end)]
     out: list[Quantity] = []
     for index, cand in enumerate(candidates):
@@ -560,12 +590,13 @@ def extract(
             approx = "over"
             others = [*others, (at_least.start(), at_least.end())]
 
-        weak = False
+        weak = share = False
         if cand.share:
             if not out or out[-1].start != candidates[index - 1].number.start:
                 continue  # the count it divides was no party figure ("dân số ... chiếm 54%")
             prev = out[-1] if out else None
             event = prev.event if prev else events["defaults"]["percent"]
+            share = True
             rating = prev.rating if prev else None
         else:
             pre = _nearest_before(text, c_start, number.start, others, cand.category)
@@ -589,12 +620,10 @@ def extract(
                 event = "awarded"
             elif post:
                 event = post
-            elif (
-                out
-                and out[-1].event != "total"
-                and events["subset"].search(sentence, candidates[index - 1].end, number.start)
-            ):
-                event = out[-1].event  # "kết nạp 9.870 đảng viên, trong đó ... 6.120 đồng chí"
+            elif _subset_parent(sentence, out, number.start) is not None:
+                # "kết nạp 9.870 đảng viên, trong đó ... 6.120 đồng chí", and every item of
+                # the list that follows "trong đó"
+                event = _subset_parent(sentence, out, number.start).event
             elif pre and not events["defaults"]["by_category"].get(cand.category):
                 event, weak = "total", True  # ("có 38 cuộc kiểm tra": conducted, below)
             elif head:
@@ -613,6 +642,8 @@ def extract(
                     number.unit
                 ]
                 weak = True
+            if weak and cand.entry and cand.entry.get("event"):
+                event, weak = cand.entry["event"], False  # "26 đảng viên mới": admitted
             if weak:
                 # an elliptic list item repeats the verb of the item before it ("Sơn La kết
                 # nạp 1.684 đảng viên; Lào Cai 1.297 đảng viên"); a sentence that goes on
@@ -694,9 +725,23 @@ def extract(
                 time=time,
                 body=body,
                 weak=weak,
+                part=share,
             )
         )
     return out
+
+
+def _subset_parent(sentence: str, out: list[Quantity], start: int) -> Quantity | None:
+    """The figure a "trong đó" list before ``start`` breaks down, when it did something."""
+    events = _events()
+    subsets = list(events["subset"].finditer(sentence, 0, start))
+    if not subsets:
+        return None
+    at = subsets[-1].start()
+    parents = [q for q in out if q.end <= at and not q.part]
+    if not parents or parents[-1].event == "total" or ";" in sentence[at:start]:
+        return None
+    return parents[-1]
 
 
 def _list_head(text: str, c_start: int) -> int | None:
