@@ -82,6 +82,48 @@ def _article_paragraphs(text: str) -> list[sentences.Span]:
     return out
 
 
+_ASSESSMENT = re.compile(r"(?<!\w)(?:đánh giá|xếp loại|kiểm điểm)(?!\w)", re.IGNORECASE)
+
+
+def _in_aside(sentence: str, pos: int) -> bool:
+    return sentence.rfind("(", 0, pos) > sentence.rfind(")", 0, pos)
+
+
+def _assessed_time(sentence: str, times: list[timex.TimeExpr]) -> timex.TimeExpr | None:
+    """The year an assessment is of: "đánh giá, xếp loại chất lượng ... năm 2013"."""
+    for match in _ASSESSMENT.finditer(sentence):
+        for time in times:
+            if match.end() <= time.start <= match.end() + 60 and time.kind in ("year", "span"):
+                return time
+    return None
+
+
+def _assessed(
+    fact: quantities.Quantity, assessed: timex.TimeExpr, reference
+) -> quantities.Quantity:
+    if fact.event != "rated" or fact.time is not None:
+        return fact
+    year, period_start, as_of = assessed.resolve(reference)
+    return replace(fact, year=year, period_start=period_start, as_of=as_of, time=assessed)
+
+
+def _date_title_figures(facts: list[dict[str, Any]], dated: list[tuple[int, bool]]) -> None:
+    """A headline figure the lead repeats takes the lead's time: "Kết nạp 250 đảng viên
+    mới" over "Trong năm 2019, huyện kết nạp 250 đảng viên" is 2019's."""
+    for fact, (index, own_time) in zip(facts, dated, strict=True):
+        if index != 0 or own_time:
+            continue
+        for other, (other_index, other_time) in zip(facts, dated, strict=True):
+            if (
+                0 < other_index <= 3
+                and other_time
+                and all(other[k] == fact[k] for k in ("value", "unit", "category"))
+            ):
+                for key in ("year", "period_start", "as_of"):
+                    fact[key] = other[key]
+                break
+
+
 def _fact_province(body: bodies.Body | None, scope: str | None, article: str | None, on):
     """The province a figure belongs to: the one its body names ("huyện Mù Cang Chải" is
     in Yên Bái, even in an article about Lai Châu), else the article's; none for national
@@ -99,6 +141,7 @@ def _fact_province(body: bodies.Body | None, scope: str | None, article: str | N
     return article
 
 
+_CONGRESS_BEFORE = re.compile(r"Đại hội[^.;\n]*nhiệm kỳ\s*$", re.IGNORECASE)
 _PLAN_BEFORE = re.compile(
     r"(?:phấn đấu|mục tiêu|tầm nhìn|định hướng|đến năm|tới năm|giai đoạn|nhiệm kỳ|kế hoạch)\s*$",
     re.IGNORECASE,
@@ -117,7 +160,11 @@ def _article_year(text: str, published: date | None) -> int | None:
     for expr in timex.find(joined):
         if not expr.year or expr.kind in ("this_year", "last_year", "open_span"):
             continue
-        if expr.kind in ("span", "congress"):
+        if expr.kind == "span" and _CONGRESS_BEFORE.search(
+            joined, max(0, expr.start - 120), expr.start
+        ):
+            points.append(expr.period_start)  # "Đại hội ... nhiệm kỳ 2020-2025" sits in 2020
+        elif expr.kind in ("span", "congress"):
             spans.append(expr.year)
         elif not _PLAN_BEFORE.search(joined, max(0, expr.start - 30), expr.start):
             points.append(expr.year)
@@ -240,6 +287,8 @@ def extract(
         province=province, article=_article_body([(i, b) for i, _, b, _ in split])
     )
     paragraph_index = -1
+    dated: list[tuple[int, bool]] = []  # per fact: its paragraph, whether its text dates it
+    assessed: timex.TimeExpr | None = None  # "đánh giá chất lượng năm 2013": the rated year
     carried_time: timex.TimeExpr | None = None
     carried_fact: quantities.Quantity | None = None
     for index, sentence, found_bodies, mentions in split:
@@ -254,6 +303,9 @@ def extract(
         found = quantities.extract(s, times, carried_time, reference, year, found_bodies, parent)
         if parent is not None:
             found = [breakdowns.inherit(q, parent) for q in found]
+        if assessed is not None:
+            # results of an assessment report on the assessed year, not the article's
+            found = [_assessed(q, assessed, reference) for q in found]
         masked = [(t.start, t.end) for t in times]
         found += breakdowns.children(s, found, masked, carried_fact, found_bodies)
         found.sort(key=lambda q: q.start)
@@ -262,6 +314,7 @@ def extract(
         for q in found:
             start, end = sentence.start + q.start, sentence.start + q.end
             scope, unit, body = context.resolve(q.body)
+            dated.append((index, q.time is not None))
             result.quantities.append(
                 {
                     "value": q.value,
@@ -300,13 +353,15 @@ def extract(
                     "sentence_end": sentence.end,
                 }
             )
-        dating = [t for t in times if t.kind != "congress"]
+        dating = [t for t in times if t.kind != "congress" and not _in_aside(s, t.start)]
         if dating:
             carried_time = dating[-1]
+        assessed = _assessed_time(s, times) or assessed
         context.remember(found_bodies)
         subjects = [b for b in found_bodies if not b.official] or found_bodies
         if subjects:
             context.carried = subjects[-1]
+    _date_title_figures(result.quantities, dated)
     result.officials = _merge_officials(people, published, province)
     for person in result.officials:
         person["province"] = person.get("province") or province

@@ -695,7 +695,11 @@ def extract(
         if targets and not events["actual"].search(text, targets[-1].end(), number.start):
             status = "target"
 
-        time = _time_for(times, c_start, c_end, number.start, carried_time)
+        # a time inside an aside dates the aside, not the figures outside it
+        dating = (
+            times if aside else [t for t in times if not _inside_parentheses(sentence, t.start)]
+        )
+        time = _time_for(dating, c_start, c_end, number.start, carried_time)
         if time:
             year, period_start, as_of = time.resolve(article_date)
         else:

@@ -48,6 +48,10 @@ class TimeExpr:
             return article_year, start, None
         if self.kind == "this_year":
             return article_year, None, None
+        if self.kind == "past_term":  # "nhiệm kỳ qua": the term that ends now
+            if not article_year:
+                return None, None, None
+            return article_year, article_year - _term_years(), None
         if self.kind == "last_year":
             return (article_year - 1 if article_year else None), None, None
         as_of = f"{self.year:04d}" if self.year else None
@@ -74,8 +78,24 @@ def _comparison() -> re.Pattern[str]:
 
 
 @cache
+def _term_years() -> int:
+    return int(rules.load("time")["term_years"])
+
+
+@cache
 def _congresses() -> dict[str, int]:
     return {str(k).upper(): v for k, v in rules.load("time")["national_congresses"].items()}
+
+
+@cache
+def _compared() -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)so\s+(?:với|cùng\s+kỳ)(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _personal() -> re.Pattern[str]:
+    words = rules.alternation(rules.load("time")["personal"])
+    return re.compile(r"(?<!\w)(?:" + words + r")\s*(?:năm\s+|ngày\s+)?$", re.IGNORECASE)
 
 
 def _valid(kind: str, groups: dict[str, str | None]) -> bool:
@@ -105,6 +125,11 @@ def find(text: str) -> list[TimeExpr]:
                 continue
             if _comparison().search(text, max(0, match.start() - 40), match.start()):
                 continue  # "so với năm trước" compares; it does not date the figure
+            clause = max(text.rfind(mark, 0, match.start()) for mark in ",;()") + 1
+            if _compared().search(text, clause, match.start()):
+                continue  # "bằng 12% so với tổng số ... cuối năm 2018": a baseline too
+            if _personal().search(text, max(0, match.start() - 30), match.start()):
+                continue  # "đồng chí A sinh năm 1936": a person's date, no figure's
             year = int(groups.get("end") or groups.get("year") or 0) or None
             if groups.get("congress"):  # "Đại hội XII của Đảng": the national congress's year
                 year = _congresses().get(groups["congress"].upper())
