@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 _FILE = Path(__file__).with_name("sites.yaml")
+KEEP = ("relevant", "all")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class SiteConfig:
     download_delay: float = 2.0
     max_listing_pages: int = 50
     notes: str = ""
+    keep: str = "relevant"  # relevant: only party-building articles are stored; all: every one
+    recheck_days: int = 7
+    recheck_young_hours: float = 12.0
+    recheck_backoff: tuple[tuple[int, float], ...] = ((60, 7.0), (365, 30.0))
+    health: dict[str, float] = field(default_factory=dict)
 
 
 @cache
@@ -56,8 +62,21 @@ def sites() -> dict[str, SiteConfig]:
             download_delay=float(values.get("download_delay", 2.0)),
             max_listing_pages=int(values.get("max_listing_pages", 50)),
             notes=values.get("notes", ""),
+            keep=_keep(key, values.get("keep", "relevant")),
+            recheck_days=int(values.get("recheck_days", 7)),
+            recheck_young_hours=float(values.get("recheck_young_hours", 12)),
+            recheck_backoff=tuple(
+                (int(age), float(every)) for age, every in values.get("recheck_backoff", [])
+            ),
+            health={k: float(v) for k, v in (values.get("health") or {}).items()},
         )
     return out
+
+
+def _keep(key: str, value: str) -> str:
+    if value not in KEEP:
+        raise ValueError(f"sites.yaml: {key}: keep must be one of {', '.join(KEEP)}, not {value!r}")
+    return value
 
 
 def site(key: str) -> SiteConfig:

@@ -21,6 +21,8 @@ Status = Literal["actual", "target"]
 Approx = Literal["about", "over", "under"]
 Honorific = Literal["đồng chí", "đ/c", "ông", "bà"]
 RunStatus = Literal["running", "success", "partial", "failed"]
+PageStatus = Literal["skipped", "gone", "irrelevant"]
+Health = Literal["ok", "degraded", "failing"]
 
 UNITS: tuple[str, ...] = get_args(Unit)
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -29,3 +31,5 @@ RATINGS: tuple[str, ...] = get_args(Rating)
 STATUSES: tuple[str, ...] = get_args(Status)
 APPROXES: tuple[str, ...] = get_args(Approx)
 RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
+PAGE_STATUSES: tuple[str, ...] = get_args(PageStatus)
+HEALTHS: tuple[str, ...] = get_args(Health)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from partyfacts.extract import extractor, normalize, numbers, officials, provinces, timex
+from partyfacts.extract import extractor, normalize, numbers, officials, provinces, relevance, timex
 from partyfacts.extract import ruleset as rules
 from partyfacts.extract.extractor import subjects
 
@@ -100,3 +100,11 @@ def test_subject_example(example):
     found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
     assert found[0]["subject"] == example["subject"]
     assert subjects is not None
+
+
+@pytest.mark.parametrize(
+    "example", rules.load("relevance")["examples"], ids=lambda e: e["title"][:40]
+)
+def test_relevance_example(example):
+    judged = relevance.score(example["title"], example["body"], example.get("lead"))
+    assert judged.relevant is example["relevant"], (judged.score, judged.terms)
