@@ -197,6 +197,8 @@ def test_status_exit_codes_without_runs_and_without_a_database(tmp_path, cli):
     store.connect(empty).conn.close()
     shown = status(cli, empty)
     assert shown.exit_code == 0 and shown.stdout.startswith("site")
+    asked = status(cli, empty, "vov")  # a registry site that was never crawled
+    assert asked.exit_code == 0 and "never crawled" in asked.stdout
     missing = status(cli, tmp_path / "nothing.db")
     assert missing.exit_code == 1 and "no database" in missing.output
 
