@@ -259,6 +259,12 @@ def article(
     if not html.strip():
         raise PageError("empty page")
     tree = _tree(html)
+    for node in _select(tree, selectors.get("exclude")):
+        # blocks the site's layout puts inside the article (related-article boxes, ad slots)
+        if node.getparent() is not None:
+            node.drop_tree()
+    if selectors.get("exclude"):
+        html = lxml.html.tostring(tree, encoding="unicode")  # trafilatura reads the text
     title = _title(tree, selectors)
     published_at = _published(tree, html, title, selectors)
     body = _body(html, tree, selectors)

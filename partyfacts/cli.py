@@ -246,10 +246,18 @@ def crawl(opts, sites, db_path, since, full, recheck, base_url, timeout, list_si
 
     known = registry.sites()
     if list_sites:
-        for key, site in known.items():
-            click.echo(f"{key:16} {site.province or '(national)':12} {site.name}")
+        rows = [
+            {"site": key, "group": site.group, "province": site.province or "(national)",
+             "profile": site.profile, "verified": ", ".join(site.verified_parts()) or "-",
+             "name": site.name}
+            for key, site in known.items()
+        ]  # fmt: skip
+        output.write(rows, ["site", "group", "province", "profile", "verified", "name"],
+                     grouped=(), widths={"name": 48})  # fmt: skip
         return
-    sites = list(sites) or [k for k in known if k not in ("sample", "generic")]
+    sites = list(sites) or [
+        k for k, site in known.items() if site.group not in ("sample", "generic")
+    ]
     unknown = [s for s in sites if s not in known]
     if unknown:
         raise click.BadParameter(
