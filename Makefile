@@ -38,4 +38,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/reextract_throughput.py
 
 clean:
-	rm -rf $(VENV) data/*.db data/*.db-*
+	rm -rf $(VENV) data/*.db data/*.db-* data/logs data/locks

@@ -216,11 +216,15 @@ def _print_runs(results) -> None:
     names = {"pages": "pages_fetched", "new": "articles_new", "updated": "articles_updated",
              "skipped": "articles_skipped", "failed": "articles_failed"}  # fmt: skip
     rows = [
-        {"site": r.site, "status": r.status, **{k: r.counts.get(v, 0) for k, v in names.items()},
+        {"site": r.site, "status": r.status, "health": r.health or "-",
+         **{k: r.counts.get(v, 0) for k, v in names.items()},
          "errors": ", ".join(f"{k} {v}" for k, v in sorted(r.errors.items())) or "-"}
         for r in results
     ]  # fmt: skip
-    output.write(rows, ["site", "status", *names, "errors"], grouped=(), count=False)
+    output.write(rows, ["site", "status", "health", *names, "errors"], grouped=(), count=False)
+    for r in results:
+        if r.reasons:
+            click.echo(f"{r.site}: {r.health}: {'; '.join(r.reasons)}", err=True)
 
 
 @main.command()
@@ -236,6 +240,9 @@ def _print_runs(results) -> None:
 )
 @click.option("--full", is_flag=True, help="Walk every listing page even where nothing is new.")
 @click.option(
+    "--recheck", is_flag=True, help="Revalidate every stored article once, whatever its age."
+)
+@click.option(
     "--base-url",
     default=None,
     help="Base URL for sites with relative start URLs (the sample site).",
@@ -245,12 +252,14 @@ def _print_runs(results) -> None:
 )
 @click.option("--list", "list_sites", is_flag=True, help="List the sites in the registry and exit.")
 @click.pass_obj
-def crawl(opts, sites, db_path, since, full, base_url, timeout, list_sites) -> None:
+def crawl(opts, sites, db_path, since, full, recheck, base_url, timeout, list_sites) -> None:
     """Crawl news sites (all of the registry's real sites by default) into the database.
 
-    Incremental: stored articles are only revalidated (ETag / Last-Modified); a killed run
-    loses nothing stored and the next run finishes its work. Exit code 0 success, 3 partial
-    (some pages failed), 1 failed, 75 a run of the site is already going.
+    Incremental: new articles are fetched, stored ones only revalidated (ETag /
+    Last-Modified) while young or when their re-check is due; only party-building articles
+    are stored where the site says `keep: relevant`. A killed run loses nothing stored and
+    the next run finishes its work. Exit code 0 success, 3 partial (some pages failed), 4 a
+    site is degraded (see `partyfacts status`), 1 failed, 75 a run is already going.
 
     \b
     Example:
@@ -262,10 +271,18 @@ def crawl(opts, sites, db_path, since, full, base_url, timeout, list_sites) -> N
 
     known = registry.sites()
     if list_sites:
-        for key, site in known.items():
-            click.echo(f"{key:16} {site.province or '(national)':12} {site.name}")
+        rows = [
+            {"site": key, "group": site.group, "province": site.province or "(national)",
+             "profile": site.profile, "verified": ", ".join(site.verified_parts()) or "-",
+             "name": site.name}
+            for key, site in known.items()
+        ]  # fmt: skip
+        output.write(rows, ["site", "group", "province", "profile", "verified", "name"],
+                     grouped=(), widths={"name": 48})  # fmt: skip
         return
-    sites = list(sites) or [k for k in known if k not in ("sample", "generic")]
+    sites = list(sites) or [
+        k for k, site in known.items() if site.group not in ("sample", "generic")
+    ]
     unknown = [s for s in sites if s not in known]
     if unknown:
         raise click.BadParameter(
@@ -274,7 +291,7 @@ def crawl(opts, sites, db_path, since, full, base_url, timeout, list_sites) -> N
     opts = opts.replace(db=db_path)
     settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
     results = crawl_module.crawl(
-        sites, opts, since=since, base_url=base_url, full=full, settings=settings
+        sites, opts, since=since, base_url=base_url, full=full, recheck=recheck, settings=settings
     )
     _print_runs(results)
     for r in results:
@@ -283,6 +300,35 @@ def crawl(opts, sites, db_path, since, full, base_url, timeout, list_sites) -> N
                 f"partyfacts: {r.site}: a crawl of this site is already running; exiting", err=True
             )
     sys.exit(crawl_module.exit_code(results))
+
+
+@main.command()
+@click.argument("sites", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site, for machines.")
+@click.option("--prom", type=click.Path(dir_okay=False), help="Also write a Prometheus textfile.")
+@_DB
+@click.pass_obj
+def status(opts, sites, as_json: bool, prom: str | None, db_path: str | None) -> None:
+    """Each crawled site's last run, last new article and health (ok, degraded, failing)
+    with the reason. Exit code 0 every site ok, 4 a site is degraded, 1 a site is failing.
+
+    \b
+    Example:
+      partyfacts status
+      partyfacts status --json
+      partyfacts status --prom /var/lib/node_exporter/textfile_collector/partyfacts.prom
+    """
+    from . import status as status_module
+
+    entries = status_module.sites_status(_readonly(opts, db_path), list(sites) or None)
+    if prom:
+        status_module.write_prometheus(prom, entries)
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+    else:
+        rows = status_module.table_rows(entries)
+        output.write(rows, status_module.TABLE_COLUMNS, grouped=(), count=False)
+    sys.exit(status_module.exit_code(entries))
 
 
 @main.command()

@@ -1,8 +1,9 @@
 """Running the spiders from Python (and so from the CLI): ``crawl(["vov"], options)``.
 
 Exit codes of ``partyfacts crawl``: 0 every run succeeded, 3 partial (some pages failed,
-the rest stored), 1 failed, 75 another run of a site is still going (EX_TEMPFAIL: cron can
-simply try again next time).
+the rest stored), 4 a site is degraded (its health fell: see ``partyfacts status``), 1
+failed, 75 another run of a site is still going (EX_TEMPFAIL: cron can simply try again
+next time). The worst decides, in the order 75, 1, 4, 3, 0.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .crawler import state
 from .options import Options
 
 EXIT = {"success": 0, "partial": 3, "failed": 1, "already_running": 75}
+DEGRADED = 4
 log = logging.getLogger(__name__)
 
 
@@ -31,6 +33,8 @@ class RunResult:
     run_id: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    health: str | None = None  # ok, degraded, failing (None: the site was not crawled)
+    reasons: list[str] = field(default_factory=list)
 
 
 def settings_for(options: Options, **overrides) -> Settings:
@@ -56,6 +60,7 @@ def crawl(
     since: date | None = None,
     base_url: str | None = None,
     full: bool = False,
+    recheck: bool = False,
     settings: dict | None = None,
 ) -> list[RunResult]:
     """Crawl each site once into ``options.db``; returns one result per site. A site whose
@@ -84,7 +89,7 @@ def crawl(
         crawlers = {}
         for site in runnable:
             crawler = process.create_crawler(loader.load(site))
-            kwargs = {"full": full}
+            kwargs = {"full": full, "recheck": recheck}
             if since:
                 kwargs["since"] = since.isoformat()
             if base_url:
@@ -120,15 +125,20 @@ def _result(db, site: str, run_id: int | None, status: str) -> RunResult:
         "articles_skipped",
         "articles_failed",
     )
+    verdict = db.execute(
+        "SELECT health, reasons FROM crawl_health WHERE run_id = ?", (run_id,)
+    ).fetchone()
     return RunResult(
-        site, row[0], run_id, dict(zip(names, row[1:6], strict=True)), json.loads(row[6])
-    )
+        site, row[0], run_id, dict(zip(names, row[1:6], strict=True)), json.loads(row[6]),
+        verdict[0] if verdict else None, json.loads(verdict[1]) if verdict else [],
+    )  # fmt: skip
 
 
 def exit_code(results: list[RunResult]) -> int:
-    """The worst outcome decides: already running > failed > partial > success."""
+    """The worst outcome decides: already running > failed > degraded > partial > success."""
     codes = [EXIT.get(r.status, 1) for r in results] or [0]
-    for code in (75, 1, 3):
+    codes += [DEGRADED for r in results if r.health == "degraded"]
+    for code in (75, 1, DEGRADED, 3):
         if code in codes:
             return code
     return 0

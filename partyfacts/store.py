@@ -21,15 +21,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from .schemas import Extraction
-from .schemas.sqlite import (
-    DDL,
-    FTS_COLUMNS,
-    FTS_TOKENIZE,
-    INDEXES,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    VIEWS,
-)
+from .schemas.sqlite import DDL, FTS_COLUMNS, FTS_TOKENIZE, SCHEMA_VERSION, VIEWS, upgrade
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -102,14 +94,8 @@ def _schema_version(db: sqlite_utils.Database) -> int | None:
 
 
 def _create(db: sqlite_utils.Database) -> None:
+    upgrade(db.conn)  # an older database's tables first: DDL's indexes may name new columns
     for statement in DDL.split(";"):
-        if statement.strip():
-            db.conn.execute(statement)
-    for table, column, declaration in MIGRATIONS:
-        have = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
-        if column not in have:  # a database made by an older version: add the column
-            db.conn.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {declaration}')
-    for statement in INDEXES.split(";"):
         if statement.strip():
             db.conn.execute(statement)
     for statement in VIEWS.split(";"):
@@ -133,26 +119,29 @@ def save(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
+    crawl: dict[str, Any] | None = None,
 ) -> str:
     """Store one article and its facts atomically. Returns ``new``, ``updated`` (text or
-    rules changed: the facts were replaced) or ``unchanged`` (nothing written)."""
+    rules changed: the facts were replaced) or ``unchanged`` (only the validators and
+    ``crawl`` written). ``crawl``: the crawler's own columns (checked_at, relevance)."""
     article = extraction.article
     version = extraction.rules_version
+    crawl = crawl or {}
 
     def work() -> str:
         row = db.execute(
             "SELECT id, content_hash, rules_version FROM articles WHERE key = ?", (article.key,)
         ).fetchone()
         if row and row[1] == article.content_hash and row[2] == version:
-            if etag or last_modified:
-                db.execute(
-                    "UPDATE articles SET etag = ?, last_modified = ? WHERE id = ?",
-                    (etag, last_modified, row[0]),
-                )
+            if etag or last_modified or crawl:
+                kept = {"etag": etag, "last_modified": last_modified, **crawl}
+                columns = ", ".join(f"{k} = :{k}" for k in kept)
+                db.execute(f"UPDATE articles SET {columns} WHERE id = :id", {**kept, "id": row[0]})
             return "unchanged"
         now = _now()
         values: dict[str, Any] = article.model_dump(mode="json")
         values.update(rules_version=version, updated_at=now, etag=etag, last_modified=last_modified)
+        values.update(crawl)
         if row:
             article_id = row[0]
             columns = ", ".join(f"{k} = :{k}" for k in values)

@@ -7,6 +7,8 @@ from .vocabulary import (
     APPROXES,
     CATEGORIES,
     EVENTS,
+    HEALTHS,
+    PAGE_STATUSES,
     RATINGS,
     RUN_STATUSES,
     SCOPES,
@@ -14,7 +16,9 @@ from .vocabulary import (
     UNITS,
 )
 
-SCHEMA_VERSION = 4  # 2: crawl_pages; 3: views; 4: scope, unit_name, province of a fact
+# 2: crawl_pages; 3: views; 4: relevance and re-check columns, irrelevant pages,
+# crawl_health; 5: scope, unit_name and province of a fact
+SCHEMA_VERSION = 5
 
 
 def _among(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
@@ -47,7 +51,11 @@ CREATE TABLE IF NOT EXISTS articles (
     last_modified TEXT,
     rules_version TEXT NOT NULL,
     first_seen TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    checked_at TEXT,
+    relevant INTEGER,
+    relevance REAL,
+    relevance_terms TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_province ON articles(province);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
@@ -84,6 +92,7 @@ CREATE INDEX IF NOT EXISTS quantities_category ON quantities(category, event, ye
 CREATE INDEX IF NOT EXISTS quantities_province ON quantities(province, category, year);
 CREATE INDEX IF NOT EXISTS quantities_event ON quantities(event);
 CREATE INDEX IF NOT EXISTS quantities_year ON quantities(year);
+CREATE INDEX IF NOT EXISTS quantities_scope ON quantities(province, scope, category, event, year);
 
 CREATE TABLE IF NOT EXISTS officials (
     id INTEGER PRIMARY KEY,
@@ -120,32 +129,51 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
 );
 CREATE INDEX IF NOT EXISTS crawl_runs_site ON crawl_runs(site, id);
 
--- Pages a crawl fetched but did not store as articles (not an article, empty, gone), so
--- that a re-crawl revalidates them conditionally or leaves them alone.
+-- Pages a crawl fetched but did not store as articles: skipped (not an article, empty),
+-- gone (404/410), irrelevant (not party building: remembered without their text, so they
+-- are never fetched again). seen_at is the last time the page was checked.
 CREATE TABLE IF NOT EXISTS crawl_pages (
     site TEXT NOT NULL,
     url TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('skipped', 'gone')),
+    status TEXT NOT NULL {_among("status", PAGE_STATUSES)},
     reason TEXT,
     etag TEXT,
     last_modified TEXT,
     seen_at TEXT NOT NULL,
+    first_seen TEXT,
+    title TEXT,
+    published TEXT,
+    relevance REAL,
+    relevance_terms TEXT,
     PRIMARY KEY (site, url)
 );
+
+-- The health of each run: what it measured and the verdict against the site's own recent
+-- runs (crawler/health.py).
+CREATE TABLE IF NOT EXISTS crawl_health (
+    run_id INTEGER PRIMARY KEY REFERENCES crawl_runs(id) ON DELETE CASCADE,
+    site TEXT NOT NULL,
+    health TEXT NOT NULL {_among("health", HEALTHS)},
+    reasons TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(reasons)),
+    listing_pages INTEGER NOT NULL DEFAULT 0,
+    listings_failed INTEGER NOT NULL DEFAULT 0,
+    article_links INTEGER NOT NULL DEFAULT 0,
+    new_requested INTEGER NOT NULL DEFAULT 0,
+    rechecked INTEGER NOT NULL DEFAULT 0,
+    article_pages INTEGER NOT NULL DEFAULT 0,
+    with_title INTEGER NOT NULL DEFAULT 0,
+    with_date INTEGER NOT NULL DEFAULT 0,
+    with_body INTEGER NOT NULL DEFAULT 0,
+    stored INTEGER NOT NULL DEFAULT 0,
+    with_facts INTEGER NOT NULL DEFAULT 0,
+    relevant INTEGER NOT NULL DEFAULT 0,
+    irrelevant INTEGER NOT NULL DEFAULT 0,
+    selector_hits INTEGER NOT NULL DEFAULT 0,
+    selector_tries INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS crawl_health_site ON crawl_health(site, run_id);
 """
 
-# Columns added since the first layout: (table, column, declaration). A database made by an
-# older version gets them when it is opened (facts stored before keep NULL until
-# `partyfacts reextract`).
-MIGRATIONS: list[tuple[str, str, str]] = [
-    ("quantities", "scope", _among("scope", SCOPES, nullable=True)),
-    ("quantities", "unit_name", ""),
-]
-
-# Indexes on migrated columns: created after the migrations.
-INDEXES = """
-CREATE INDEX IF NOT EXISTS quantities_scope ON quantities(province, scope, category, event, year);
-"""
 
 # Views that answer the usual questions directly. "Latest" is the figure from the most
 # recent article (then the most precise as_of), so a later report supersedes an earlier one.
@@ -216,3 +244,38 @@ GROUP BY o.name_key, t.value, o.province;
 # "đảng" (party) and "đang" (currently) are different words.
 FTS_COLUMNS = ("title", "text")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+
+# Columns added to tables of older databases (ALTER TABLE ADD COLUMN), and tables whose
+# CHECK constraints changed (rebuilt, rows kept). Both are idempotent: upgrade() looks at
+# what the database has, not at version numbers.
+ADDED_COLUMNS = {
+    "articles": ("checked_at TEXT", "relevant INTEGER", "relevance REAL", "relevance_terms TEXT"),
+    "quantities": (f"scope TEXT {_among('scope', SCOPES, nullable=True)}", "unit_name TEXT"),
+}
+REBUILT = {"crawl_pages": "'irrelevant'"}  # table -> text its new definition has
+
+
+def upgrade(conn) -> None:
+    """Bring an older database's tables to this layout; call inside a transaction, before
+    running DDL (whose indexes may name the new columns)."""
+    tables = {
+        r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+    }
+    for table, columns in ADDED_COLUMNS.items():
+        if table not in tables:
+            continue
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    for table, marker in REBUILT.items():
+        if table in tables and marker not in tables[table]:
+            old = f"{table}_before_upgrade"
+            conn.execute(f"ALTER TABLE {table} RENAME TO {old}")
+            start = DDL.index(f"CREATE TABLE IF NOT EXISTS {table} ")
+            conn.execute(DDL[start : DDL.index(");", start) + 1])
+            shared = [r[1] for r in conn.execute(f"PRAGMA table_info({old})")]
+            names = ", ".join(shared)
+            conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {old}")
+            conn.execute(f"DROP TABLE {old}")

@@ -22,6 +22,8 @@ Scope = Literal["national", "region", "province", "district", "commune", "bloc",
 Approx = Literal["about", "over", "under"]
 Honorific = Literal["đồng chí", "đ/c", "ông", "bà"]
 RunStatus = Literal["running", "success", "partial", "failed"]
+PageStatus = Literal["skipped", "gone", "irrelevant"]
+Health = Literal["ok", "degraded", "failing"]
 
 UNITS: tuple[str, ...] = get_args(Unit)
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -31,3 +33,5 @@ STATUSES: tuple[str, ...] = get_args(Status)
 SCOPES: tuple[str, ...] = get_args(Scope)
 APPROXES: tuple[str, ...] = get_args(Approx)
 RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
+PAGE_STATUSES: tuple[str, ...] = get_args(PageStatus)
+HEALTHS: tuple[str, ...] = get_args(Health)

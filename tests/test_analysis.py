@@ -108,7 +108,7 @@ def test_sql_is_read_only(demo_db):
     out = run(
         "sql", "--db", str(demo_db), "SELECT count(*) AS n FROM articles", "--format", "csv"
     ).stdout
-    assert out.splitlines() == ["n", "40"]
+    assert out.splitlines() == ["n", "32"]  # the sample site's 32 party-building articles
     refused = run("sql", "--db", str(demo_db), "DELETE FROM quantities", check=False)
     assert refused.returncode == 1 and "read-only" in refused.stderr
     with sqlite3.connect(demo_db) as conn:
@@ -190,7 +190,7 @@ def test_reextract_uses_workers_and_reports_what_changed(demo_db, tmp_path):
         conn.execute("DELETE FROM quantities WHERE id = 3")
         conn.execute("UPDATE articles SET rules_version = '0.9' WHERE id = 1")
     out = run("reextract", "--db", str(db), "--workers", "2").stdout
-    assert "Re-extracted 40 articles" in out and "2 workers" in out and "0.9 (1)" in out
+    assert "Re-extracted 32 articles" in out and "2 workers" in out and "0.9 (1)" in out
     changed = sum(int(line.split()[3]) for line in out.splitlines() if line and line.split()[0] != "facts"
                   and len(line.split()) == 5 and line.split()[3].isdigit())  # fmt: skip
     added = sum(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from partyfacts.extract import extractor, normalize, numbers, officials, provinces, timex
+from partyfacts.extract import extractor, normalize, numbers, officials, provinces, relevance, timex
 from partyfacts.extract import ruleset as rules
 
 
@@ -148,3 +148,11 @@ def test_breakdown_parts_take_their_figures_category_and_event(example):
 def test_breakdown_negative_example_has_no_part(example):
     found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
     assert example["value"] not in [q["value"] for q in found], found
+
+
+@pytest.mark.parametrize(
+    "example", rules.load("relevance")["examples"], ids=lambda e: e["title"][:40]
+)
+def test_relevance_example(example):
+    judged = relevance.score(example["title"], example["body"], example.get("lead"))
+    assert judged.relevant is example["relevant"], (judged.score, judged.terms)
