@@ -524,7 +524,10 @@ _NUMBERED_REGION = re.compile(r"(?: số)?(?: [IVX]+| \d+)$")  # Cụm thi đua 
 
 
 def _known_district(run: str) -> tuple[int, list[_Unit]] | None:
-    """The longest district name (as written, one province's) opening ``run``."""
+    """The longest district name (as written, one province's) opening ``run``; never a
+    number ("Đảng ủy 3 xã" is no quận 3)."""
+    if not run[:1].isalpha():
+        return None
     t = _tables()
     for _, end in reversed(_words(run)):
         units = t.districts.get(_exact(run[:end]))

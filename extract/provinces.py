@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from . import gazetteer, normalize
 from . import ruleset as rules
@@ -102,53 +103,41 @@ def scores(text: str, published: date | None = None) -> tuple[dict[str, float], 
     the decision needs to know: whether the title names a region or the whole country, and
     today's name of each province's territory (the one its mentions weigh most for: Lai
     Châu before 2004 covered today's Điện Biên)."""
-    weights, _, body_before, venue_before, national = _settings()
+    weights = _settings()[0]
     title_end, lead_end = _parts(text)
     out: dict[str, float] = {}
     facts: dict = {"title_province": False, "title_region": False, "lead_province": False,
                    "tag": None, "current": {}}  # fmt: skip
-    found = gazetteer.places(text, published)
-    for place in found:
-        in_title = place.start < title_end
+    chain: list = []  # an address: "xã A, huyện B, tỉnh C" is one mention, not three
+    for place in gazetteer.places(text, published):
         if place.level == "region":
-            facts["title_region"] |= in_title
+            facts["title_region"] |= place.start < title_end
             continue
         if not place.province:
             continue
         if place.kind == "tag":
             if place.start > lead_end:
                 continue  # a tag in the running text is a photo credit, not the outlet
-            weight = weights["tag"]
             facts["tag"] = facts["tag"] or place.province
-        elif place.level == "province":
-            weight = weights["bare"] if place.kind == "" else weights["province"]
-        else:
-            weight = weights[place.level]
-        if in_title:
-            weight *= weights["title"]
-            facts["title_province"] = True
-        elif place.start < lead_end:
-            weight *= weights["lead"]
-            if place.kind != "tag" and not (
-                place.kind == ""
-                and venue_before.search(text[max(0, place.start - 10) : place.start])
-            ):
-                facts["lead_province"] = True
-        if body_before.search(text[max(0, place.start - 40) : place.start]):
-            weight *= weights["body"]
-        if not out:
-            weight *= weights["first"]
-        out[place.province] = out.get(place.province, 0.0) + weight
-        now = facts["current"].setdefault(place.province, {})
-        now[place.province_current] = now.get(place.province_current, 0.0) + weight
+        weight = _weight(text, place, title_end, lead_end, facts)
+        if (
+            chain
+            and place.province == chain[0].province
+            and _ADDRESS_GAP.fullmatch(text, chain[-1].end, place.start)
+        ):
+            chain.append(place)
+            chain[0] = chain[0]._replace(weight=max(chain[0].weight, weight))
+            continue
+        _vote(out, facts, chain, weights)
+        chain = [_Vote(place.province, place.province_current, weight, place.end), place]
+    _vote(out, facts, chain, weights)
     if not facts["tag"]:  # "baolaichau.vn" or "Laocaitv.vn -" at the head or the foot
         domain = gazetteer.outlet_domain(text[:lead_end]) or gazetteer.outlet_domain(text[-300:])
         if domain:
-            province = as_of(domain, published)
-            facts["tag"] = province
-            out[province] = out.get(province, 0.0) + weights["tag"]
-            now = facts["current"].setdefault(province, {})
-            now[current(domain)] = now.get(current(domain), 0.0) + weights["tag"]
+            facts["tag"] = as_of(domain, published)
+            vote = _Vote(facts["tag"], current(domain), weights["tag"], 0)
+            _vote(out, facts, [vote], {**weights, "first": 1})
+    national = _settings()[4]
     facts["title_national"] = bool(national.search(text[:title_end]))
     facts["lead_national"] = bool(
         national.search(text[:lead_end]) or _central().search(text[:lead_end])
@@ -156,11 +145,57 @@ def scores(text: str, published: date | None = None) -> tuple[dict[str, float], 
     return out, facts
 
 
+class _Vote(NamedTuple):
+    province: str
+    current: str | None
+    weight: float
+    end: int
+
+
+_ADDRESS_GAP = re.compile(r"[\s,;()\-–]{0,6}")
+
+
+def _weight(text: str, place: gazetteer.Place, title_end: int, lead_end: int, facts: dict) -> float:
+    weights, _, body_before, venue_before, _ = _settings()
+    if place.kind == "tag":
+        weight = weights["tag"]
+    elif place.level == "province":
+        weight = weights["bare"] if place.kind == "" else weights["province"]
+    else:
+        weight = weights[place.level]
+    if place.start < title_end:
+        weight *= weights["title"]
+        facts["title_province"] = True
+    elif place.start < lead_end:
+        weight *= weights["lead"]
+        venue = place.kind == "" and venue_before.search(
+            text[max(0, place.start - 10) : place.start]
+        )
+        if place.kind != "tag" and not venue:
+            facts["lead_province"] = True
+    if body_before.search(text[max(0, place.start - 40) : place.start]):
+        weight *= weights["body"]
+    return weight
+
+
+def _vote(out: dict[str, float], facts: dict, chain: list, weights: dict) -> None:
+    """Count one mention (or one address) for its province; the first counts more."""
+    if not chain:
+        return
+    vote = chain[0]
+    weight = vote.weight * (weights["first"] if not out else 1)
+    out[vote.province] = out.get(vote.province, 0.0) + weight
+    now = facts["current"].setdefault(vote.province, {})
+    now[vote.current] = now.get(vote.current, 0.0) + weight
+
+
 def detect(
     text: str, published: date | None = None, province: str | None = None
 ) -> tuple[str | None, str | None]:
     """(province as of the article's date, its current name): the caller's ``province``
-    when given, else the text's, or (None, None) when the text names no single province."""
+    when given, else the text's, or (None, None) when the text names no single province.
+    A provincial outlet's tag names its province where the text alone would name none (a
+    regional meeting it reports, two provinces side by side)."""
     if province:
         name = resolve(province) or province
         return as_of(name, published), current(name)
@@ -170,17 +205,16 @@ def detect(
     decision = _settings()[1]
     ranked = sorted(found.items(), key=lambda item: -item[1])
     best, top = ranked[0]
-    if facts["tag"]:
-        best = facts["tag"]  # the outlet's own province, even for a regional meeting
-    elif not facts["title_province"] and (
+    regional = not facts["title_province"] and (
         facts["title_region"]
         or facts["title_national"]
         or (facts["lead_national"] and not facts["lead_province"])
-    ):
-        return None, None  # a region's or the whole country's article
-    if len(ranked) > 1 and ranked[1][1] >= decision["runner_up"] * top:
-        return None, None  # two or more provinces side by side
-    if len(ranked) > 2 and top < decision["spread"] * sum(found.values()):
-        return None, None
+    )
+    side_by_side = len(ranked) > 1 and ranked[1][1] >= decision["runner_up"] * top
+    spread = len(ranked) > 2 and top < decision["spread"] * sum(found.values())
+    if regional or side_by_side or spread or top < decision["min_score"]:
+        if not facts["tag"]:
+            return None, None
+        best = facts["tag"]
     now = facts["current"][best]
     return best, max(now, key=lambda name: now[name])

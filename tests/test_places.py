@@ -88,6 +88,10 @@ def test_a_name_many_provinces_share_is_settled_by_its_district_or_the_article()
     assert preferred[0].province == "Bắc Ninh"
 
 
+def test_a_number_after_a_body_word_is_no_district():
+    assert places("Ban Thường vụ chỉ đạo kiểm điểm Đảng ủy 3 xã và Đảng bộ 2 phường.") == []
+
+
 def test_a_place_ending_a_title_is_a_place_and_its_end_is_known():
     text = normalize.text("Bí thư Đảng ủy xã Mường Mô Lò Văn Pọ phát biểu.")
     place = gazetteer.unit_at(text, text.index("Mường Mô"))
@@ -206,6 +210,15 @@ def test_ho_chi_minh_the_person_and_the_thought_are_not_the_city():
     assert detect(text, date(2018, 5, 19)) == ("Quảng Nam", "Đà Nẵng")
     assert detect("Kỷ niệm ngày sinh Chủ tịch Hồ Chí Minh\n\nBác Hồ kính yêu.") == (None, None)
     assert detect("Thành ủy TP HCM kết nạp 8.000 đảng viên.")[0] == "Hồ Chí Minh"
+
+
+def test_a_province_named_once_in_passing_is_not_the_subject():
+    text = (
+        "Nâng cao chất lượng sinh hoạt chi bộ\n\n"
+        "Chi bộ là nền tảng của Đảng. Nhiều chi bộ đã đổi mới nội dung sinh hoạt.\n\n"
+        "Tại một hội thảo ở Hà Nội tháng trước, các chuyên gia nêu nhiều kinh nghiệm."
+    )
+    assert detect(text, date(2019, 3, 1)) == (None, None)
 
 
 def test_a_national_roundup_of_several_provinces_has_no_province():
