@@ -19,7 +19,7 @@ import yaml
 RULES_MAJOR = "1.0"
 _MATCHING_MODULES = (
     "normalize.py", "numbers.py", "timex.py", "sentences.py", "quantities.py",
-    "officials.py", "provinces.py", "dates.py", "extractor.py", "ruleset.py",
+    "officials.py", "provinces.py", "gazetteer.py", "dates.py", "extractor.py", "ruleset.py",
 )  # fmt: skip
 
 
