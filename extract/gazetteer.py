@@ -415,12 +415,18 @@ def _matchers() -> _Matchers:
     )
 
 
-def _named_after(text: str, start: int) -> bool:
-    """A bare name that is part of a person's name or of a thing named after one."""
+def _named_after(text: str, start: int, end: int) -> bool:
+    """A bare name that is part of a person's name or of a thing named after one, or a
+    reporter's name alone on a line (a byline "Thái Bình", "Khánh Hòa")."""
     m = _matchers()
     before = text[max(0, start - 60) : start]
     if m.not_before.search(before):
         return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if line.strip(" \t.,;") == text[start:end] and text[:line_start].strip():
+        return True  # alone on a line that is not the title
     word = re.search(r"(\S+)[ \t]+$", before)
     return bool(word and word.group(1) in m.surnames)
 
@@ -497,7 +503,7 @@ def _scan(text: str, on: date | None) -> list[dict]:
                                   name=province, units=[], province=province))  # fmt: skip
         elif written in m.bare:
             province = m.bare[written]
-            if written in m.needs_level or _named_after(text, match.start()):
+            if written in m.needs_level or _named_after(text, match.start(), match.end()):
                 continue
             found.append(dict(span=match.span(), level="province", kind="", name=province,
                               units=[], province=province))  # fmt: skip
