@@ -300,7 +300,7 @@ class _Matchers:
     needs_level: frozenset[str]
     regions: dict[str, str]
     tags: dict[str, str | None]
-    not_before: re.Pattern[str]
+    not_before: frozenset[str]  # phrases (space-joined words) a place's name never follows
     surnames: frozenset[str]
     domain: re.Pattern[str]
 
@@ -394,7 +394,6 @@ def _matchers() -> _Matchers:
         rf"(?P<lvl>(?i:{words}))(?:{gap}(?P<lvl2>(?i:{words})))?{gap}{described}"
         rf"(?P<name>{_NAME_RUN})"
     )
-    before = _alternation([normalize.text(w) for w in data["not_places"]["before"]])
     return _Matchers(
         scan=re.compile(_trie(entries, tails)),
         level=level,
@@ -409,7 +408,9 @@ def _matchers() -> _Matchers:
         ),
         regions=regions,
         tags=tags,
-        not_before=re.compile(rf"(?<!\w)(?:{before})[ \t]*$"),
+        not_before=frozenset(
+            " ".join(normalize.text(w).split()) for w in data["not_places"]["before"]
+        ),
         surnames=frozenset(normalize.text(s) for s in data["not_places"]["surnames"]),
         domain=re.compile(data["outlet_domain"]),
     )
@@ -420,15 +421,15 @@ def _named_after(text: str, start: int, end: int) -> bool:
     reporter's name alone on a line (a byline "Thái Bình", "Khánh Hòa")."""
     m = _matchers()
     before = text[max(0, start - 60) : start]
-    if m.not_before.search(before):
-        return True
+    if before[-1:] in (" ", "\t"):  # the words right before: a phrase of not_places.before
+        words = [w.lstrip("([\"'“‘") for w in before.split()[-6:]]
+        phrases = (" ".join(words[-n:]) for n in range(1, len(words) + 1))
+        if words and (words[-1] in m.surnames or any(p in m.not_before for p in phrases)):
+            return True
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : len(text) if line_end < 0 else line_end]
-    if line.strip(" \t.,;") == text[start:end] and text[:line_start].strip():
-        return True  # alone on a line that is not the title
-    word = re.search(r"(\S+)[ \t]+$", before)
-    return bool(word and word.group(1) in m.surnames)
+    return line.strip(" \t.,;") == text[start:end] and bool(text[:line_start].strip())
 
 
 def _words(run: str) -> list[tuple[int, int]]:

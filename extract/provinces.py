@@ -64,18 +64,27 @@ def resolve(name: str) -> str | None:
     return gazetteer.province_name(name)
 
 
-def _words(key: str, *, end: bool = False, flags: int = 0) -> re.Pattern[str]:
+def _words(key: str) -> re.Pattern[str]:
     words = rules.alternation([normalize.text(w) for w in rules.load("provinces")[key]])
-    tail = r"(?:\s+\S+)?\s*$" if end else r"(?!\w)"
-    return re.compile(rf"(?<!\w)(?:{words}){tail}", flags)
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
 
 
 @cache
-def _settings() -> tuple[dict, dict, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _settings() -> tuple[dict, dict, tuple[str, ...], tuple[str, ...], re.Pattern[str]]:
     data = rules.load("provinces")
-    body_before = _words("body_words", end=True, flags=re.IGNORECASE)
-    venue_before = re.compile(_words("venue_words").pattern + r"\s*$")
-    return data["weights"], data["decision"], body_before, venue_before, _words("national_words")
+    body = tuple(normalize.text(w).casefold() for w in data["body_words"])
+    venue = tuple(normalize.text(w).casefold() for w in data["venue_words"])
+    return data["weights"], data["decision"], body, venue, _words("national_words")
+
+
+def _after(text: str, start: int, words: tuple[str, ...], *, skip_word: bool = False) -> bool:
+    """The text just before ``start`` ends with one of ``words``, or (``skip_word``) with
+    one of them and one more word ("Đảng bộ và" no, "Đảng bộ tỉnh" yes)."""
+    before = text[max(0, start - 24) : start].casefold().split()
+    tails = [" ".join(before[-3:])]
+    if skip_word and len(before) > 1:
+        tails.append(" ".join(before[-4:-1]))
+    return any(t == w or t.endswith(" " + w) for t in tails for w in words)
 
 
 @cache
@@ -156,7 +165,7 @@ _ADDRESS_GAP = re.compile(r"[\s,;()\-–]{0,6}")
 
 
 def _weight(text: str, place: gazetteer.Place, title_end: int, lead_end: int, facts: dict) -> float:
-    weights, _, body_before, venue_before, _ = _settings()
+    weights, _, body_words, venue_words, _ = _settings()
     if place.kind == "tag":
         weight = weights["tag"]
     elif place.level == "province":
@@ -168,12 +177,10 @@ def _weight(text: str, place: gazetteer.Place, title_end: int, lead_end: int, fa
         facts["title_province"] = True
     elif place.start < lead_end:
         weight *= weights["lead"]
-        venue = place.kind == "" and venue_before.search(
-            text[max(0, place.start - 10) : place.start]
-        )
+        venue = place.kind == "" and _after(text, place.start, venue_words)
         if place.kind != "tag" and not venue:
             facts["lead_province"] = True
-    if body_before.search(text[max(0, place.start - 40) : place.start]):
+    if _after(text, place.start, body_words, skip_word=True):
         weight *= weights["body"]
     return weight
 
