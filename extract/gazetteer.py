@@ -333,7 +333,7 @@ def _trie(entries: dict[str, str], tails: dict[str, str]) -> str:
 
 
 def _cases(word: str) -> set[str]:
-    return {word, word[:1].upper() + word[1:], word.upper()}
+    return {word, word[:1].upper() + word[1:], word.title(), word.upper()}  # Tỉnh Ủy
 
 
 def _eth(literals: dict[str, str]) -> dict[str, str]:
@@ -714,25 +714,35 @@ def unit_at(text: str, pos: int, on: date | None = None, prefer: str | None = No
     return next((p for p in _places(text, on, prefer) if p.start <= pos < p.end), None)
 
 
-_BARE_LEVEL = re.compile(
-    r"(?i)\s*(?:(?:đảng bộ|đảng ủy|ban thường vụ|ban chấp hành|ủy ban nhân dân|ubnd|hđnd|"
-    r"toàn|cấp)\s+)?(?:(?P<province>tỉnh ủy|tỉnh)|(?P<district>huyện ủy|quận ủy|thị ủy|"
-    r"huyện|quận|thị xã)|(?P<commune>xã|phường|thị trấn|đặc khu))(?!\w)"
+_LEVEL_WORD = re.compile(
+    r"(?i)(?:(?P<province>tỉnh ủy|tỉnh)|(?P<district>huyện ủy|quận ủy|thị ủy|huyện|quận|"
+    r"thị xã)|(?P<commune>xã|phường|thị trấn|đặc khu))(?!\w)"
 )
+
+
+@cache
+def _body_prefix() -> re.Pattern[str]:
+    """Words a territorial body's name may open with before its unit ("Ban Thường vụ
+    Huyện ủy", "Đảng bộ xã"): only these may stand before the place ``level_of`` reads."""
+    words = rules.alternation([normalize.text(w) for w in rules.load("provinces")["body_prefixes"]])
+    return re.compile(rf"(?i)\s*(?:(?:{words})\s+)*")
 
 
 @lru_cache(maxsize=4096)
 def level_of(phrase: str) -> str | None:
-    """The level of the unit a body phrase names: its first place, else the level word
-    after its body word ("Đảng bộ huyện" -> district); None for a non-territorial body."""
+    """The level of the unit a body phrase names: the place right after its body words
+    ("Đảng bộ huyện Mường Tè" -> district, "Ban Thường vụ Tỉnh ủy Lai Châu" -> province),
+    else the level word there ("Đảng bộ huyện" -> district); None when something else
+    comes first, a body that is not a territory's ("Đảng bộ Khối các cơ quan tỉnh Lai
+    Châu", "Đảng bộ Quân sự tỉnh", "Chi bộ thôn Nà Khoang, xã Bản Hon")."""
     text = normalize.text(phrase)
+    start = _body_prefix().match(text).end()
     found = _find(text, None, None)  # not through the articles' cache
-    if found:
+    between = text[start : found[0].start].strip().casefold() if found else None
+    if between == "" or between in _matchers().level_of_word:  # "Thành ủy TP HCM"
         return found[0].level
-    match = _BARE_LEVEL.match(text)  # "Đảng bộ huyện", not "Đảng bộ Khối ... tỉnh"
-    if match:
-        return match.lastgroup
-    return None
+    match = _LEVEL_WORD.match(text, start)
+    return match.lastgroup if match else None
 
 
 def outlet_domain(text: str) -> str | None:

@@ -88,6 +88,11 @@ def test_a_name_many_provinces_share_is_settled_by_its_district_or_the_article()
     assert preferred[0].province == "Bắc Ninh"
 
 
+def test_level_words_in_title_case_are_level_words():
+    (place,) = places("Ban Thường vụ Tỉnh Ủy Lai Châu họp.")
+    assert (place.level, place.province) == ("province", "Lai Châu")
+
+
 def test_a_number_after_a_body_word_is_no_district():
     assert places("Ban Thường vụ chỉ đạo kiểm điểm Đảng ủy 3 xã và Đảng bộ 2 phường.") == []
 
@@ -109,8 +114,13 @@ def test_a_place_ending_a_title_is_a_place_and_its_end_is_known():
         ("Thị ủy Lai Châu", "district"),
         ("Thành ủy TP HCM", "province"),
         ("Đảng bộ phường", "commune"),
+        ("Ban Thường vụ Huyện ủy Mường Tè", "district"),
+        ("Đảng ủy xã Tà Tổng, huyện Mường Tè", "commune"),
         ("Đảng bộ Khối các cơ quan tỉnh", None),
-        ("Đảng bộ Quân sự", None),
+        ("Đảng bộ Khối các cơ quan tỉnh Lai Châu", None),
+        ("Đảng bộ Quân sự tỉnh Lai Châu", None),
+        ("Chi bộ thôn Nà Khoang, xã Bản Hon", None),
+        ("toàn huyện", "district"),
     ],
 )
 def test_level_of_a_body_phrase(phrase, level):
