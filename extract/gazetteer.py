@@ -665,23 +665,18 @@ def _title_district(text: str) -> dict | None:
     """A district a title opens with, bare ("Phúc Thọ: Tọa đàm ...", "Hiệp Hòa kết nạp
     ..."): only a name one province has, and none of rules' ``bare_district_never``."""
     match = _OPENING.match(text)
-    if not match:
+    hit = _known_district(match.group("name")) if match else None
+    if not hit:
         return None
-    t = _tables()
-    run = match.group("name")
-    for _, end in reversed(_words(run)):
-        name = run[:end]
-        units = t.districts.get(_exact(name))
-        if units is None:
-            continue
-        if len({u.province for u in units}) > 1 or name in _bare_district_never():
-            return None
-        if name in _matchers().bare or match.start("name") + end != match.end("name"):
-            return None  # a province's name (counted as one), or more name follows
-        start = match.start("name")
-        return dict(span=(start, start + end), level="district", kind="", name=name,
-                    units=units, province=None)  # fmt: skip
-    return None
+    end, units = hit
+    name = match.group("name")[:end]
+    start = match.start("name")
+    if name in _bare_district_never() or name in _matchers().bare:
+        return None  # a name too common, or a province's (counted as one)
+    if start + end != match.end("name"):
+        return None  # more name follows: a person's or an organization's
+    return dict(span=(start, start + end), level="district", kind="", name=name,
+                units=units, province=None)  # fmt: skip
 
 
 @cache

@@ -93,18 +93,23 @@ def _central() -> re.Pattern[str]:
 
 
 def _parts(text: str) -> tuple[int, int]:
-    """Where the title ends and where the lead (first paragraph after it) ends."""
+    """Where the title ends and where the lead ends: the first paragraph after the title
+    that is one (a dateline or a caption line before it is not)."""
     title_start = len(text) - len(text.lstrip())
     title_end = text.find("\n", title_start)
     if title_end < 0:
         return len(text), len(text)
-    body = re.search(r"\S", text[title_end:])
-    if not body:
-        return title_end, title_end
-    lead_start = title_end + body.start()
-    lead_end = text.find("\n", lead_start)
-    lead_end = len(text) if lead_end < 0 else lead_end
-    return title_end, min(lead_end, lead_start + 600)
+    first = None
+    for line in _LINE.finditer(text, title_end):
+        if not line.group().strip():
+            continue
+        first = first or line
+        if len(line.group().strip()) >= 80:
+            return title_end, min(line.end(), line.start() + 600)
+    return title_end, min(first.end(), first.start() + 600) if first else title_end
+
+
+_LINE = re.compile(r"[^\n]+")
 
 
 def scores(text: str, published: date | None = None) -> tuple[dict[str, float], dict]:

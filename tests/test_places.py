@@ -93,8 +93,9 @@ def test_level_words_in_title_case_are_level_words():
     assert (place.level, place.province) == ("province", "Lai Châu")
 
 
-def test_a_number_after_a_body_word_is_no_district():
+def test_a_number_after_a_body_word_or_opening_a_title_is_no_district():
     assert places("Ban Thường vụ chỉ đạo kiểm điểm Đảng ủy 3 xã và Đảng bộ 2 phường.") == []
+    assert places("6 tháng đầu năm kết nạp 105 đảng viên") == []
 
 
 def test_a_place_ending_a_title_is_a_place_and_its_end_is_known():
