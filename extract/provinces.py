@@ -35,15 +35,15 @@ class Province:
 def registry() -> dict[str, Province]:
     """Every province name known (the 63, the 34 and the older ones), with the day it
     stopped being in force and the province it became part of."""
-    merger = date.fromisoformat(str(rules.load("provinces")["merger_2025"]))
+    data = rules.load("provinces")
+    merger = date.fromisoformat(str(data["merger_2025"]))
+    history = {e["name"]: date.fromisoformat(str(e["until"])) for e in data["history"]}
     out = {}
     for name in sorted(gazetteer.known_provinces()):
-        successor = gazetteer.current(name)
-        if successor == name:
+        if gazetteer.current(name) == name:
             out[name] = Province(name, None, None)
         else:
-            history = {e["name"]: e for e in rules.load("provinces")["history"]}
-            until = date.fromisoformat(history[name]["until"]) if name in history else merger
+            until = history.get(name, merger)
             out[name] = Province(name, until, gazetteer.in_force(name, until))
     return out
 
