@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from . import gazetteer, normalize
 from . import ruleset as rules
@@ -34,15 +35,15 @@ class Province:
 def registry() -> dict[str, Province]:
     """Every province name known (the 63, the 34 and the older ones), with the day it
     stopped being in force and the province it became part of."""
-    merger = date.fromisoformat(str(rules.load("provinces")["merger_2025"]))
+    data = rules.load("provinces")
+    merger = date.fromisoformat(str(data["merger_2025"]))
+    history = {e["name"]: date.fromisoformat(str(e["until"])) for e in data["history"]}
     out = {}
     for name in sorted(gazetteer.known_provinces()):
-        successor = gazetteer.current(name)
-        if successor == name:
+        if gazetteer.current(name) == name:
             out[name] = Province(name, None, None)
         else:
-            history = {e["name"]: e for e in rules.load("provinces")["history"]}
-            until = date.fromisoformat(history[name]["until"]) if name in history else merger
+            until = history.get(name, merger)
             out[name] = Province(name, until, gazetteer.in_force(name, until))
     return out
 
@@ -63,18 +64,27 @@ def resolve(name: str) -> str | None:
     return gazetteer.province_name(name)
 
 
-def _words(key: str, *, end: bool = False, flags: int = 0) -> re.Pattern[str]:
+def _words(key: str) -> re.Pattern[str]:
     words = rules.alternation([normalize.text(w) for w in rules.load("provinces")[key]])
-    tail = r"(?:\s+\S+)?\s*$" if end else r"(?!\w)"
-    return re.compile(rf"(?<!\w)(?:{words}){tail}", flags)
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
 
 
 @cache
-def _settings() -> tuple[dict, dict, re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _settings() -> tuple[dict, dict, tuple[str, ...], tuple[str, ...], re.Pattern[str]]:
     data = rules.load("provinces")
-    body_before = _words("body_words", end=True, flags=re.IGNORECASE)
-    venue_before = re.compile(_words("venue_words").pattern + r"\s*$")
-    return data["weights"], data["decision"], body_before, venue_before, _words("national_words")
+    body = tuple(normalize.text(w).casefold() for w in data["body_words"])
+    venue = tuple(normalize.text(w).casefold() for w in data["venue_words"])
+    return data["weights"], data["decision"], body, venue, _words("national_words")
+
+
+def _after(text: str, start: int, words: tuple[str, ...], *, skip_word: bool = False) -> bool:
+    """The text just before ``start`` ends with one of ``words``, or (``skip_word``) with
+    one of them and one more word ("Đảng bộ và" no, "Đảng bộ tỉnh" yes)."""
+    before = text[max(0, start - 24) : start].casefold().split()
+    tails = [" ".join(before[-3:])]
+    if skip_word and len(before) > 1:
+        tails.append(" ".join(before[-4:-1]))
+    return any(t == w or t.endswith(" " + w) for t in tails for w in words)
 
 
 @cache
@@ -83,18 +93,23 @@ def _central() -> re.Pattern[str]:
 
 
 def _parts(text: str) -> tuple[int, int]:
-    """Where the title ends and where the lead (first paragraph after it) ends."""
+    """Where the title ends and where the lead ends: the first paragraph after the title
+    that is one (a dateline or a caption line before it is not)."""
     title_start = len(text) - len(text.lstrip())
     title_end = text.find("\n", title_start)
     if title_end < 0:
         return len(text), len(text)
-    body = re.search(r"\S", text[title_end:])
-    if not body:
-        return title_end, title_end
-    lead_start = title_end + body.start()
-    lead_end = text.find("\n", lead_start)
-    lead_end = len(text) if lead_end < 0 else lead_end
-    return title_end, min(lead_end, lead_start + 600)
+    first = None
+    for line in _LINE.finditer(text, title_end):
+        if not line.group().strip():
+            continue
+        first = first or line
+        if len(line.group().strip()) >= 80:
+            return title_end, min(line.end(), line.start() + 600)
+    return title_end, min(first.end(), first.start() + 600) if first else title_end
+
+
+_LINE = re.compile(r"[^\n]+")
 
 
 def scores(text: str, published: date | None = None) -> tuple[dict[str, float], dict]:
@@ -102,53 +117,41 @@ def scores(text: str, published: date | None = None) -> tuple[dict[str, float], 
     the decision needs to know: whether the title names a region or the whole country, and
     today's name of each province's territory (the one its mentions weigh most for: Lai
     Châu before 2004 covered today's Điện Biên)."""
-    weights, _, body_before, venue_before, national = _settings()
+    weights = _settings()[0]
     title_end, lead_end = _parts(text)
     out: dict[str, float] = {}
     facts: dict = {"title_province": False, "title_region": False, "lead_province": False,
                    "tag": None, "current": {}}  # fmt: skip
-    found = gazetteer.places(text, published)
-    for place in found:
-        in_title = place.start < title_end
+    chain: list = []  # an address: "xã A, huyện B, tỉnh C" is one mention, not three
+    for place in gazetteer.places(text, published):
         if place.level == "region":
-            facts["title_region"] |= in_title
+            facts["title_region"] |= place.start < title_end
             continue
         if not place.province:
             continue
         if place.kind == "tag":
             if place.start > lead_end:
                 continue  # a tag in the running text is a photo credit, not the outlet
-            weight = weights["tag"]
             facts["tag"] = facts["tag"] or place.province
-        elif place.level == "province":
-            weight = weights["bare"] if place.kind == "" else weights["province"]
-        else:
-            weight = weights[place.level]
-        if in_title:
-            weight *= weights["title"]
-            facts["title_province"] = True
-        elif place.start < lead_end:
-            weight *= weights["lead"]
-            if place.kind != "tag" and not (
-                place.kind == ""
-                and venue_before.search(text[max(0, place.start - 10) : place.start])
-            ):
-                facts["lead_province"] = True
-        if body_before.search(text[max(0, place.start - 40) : place.start]):
-            weight *= weights["body"]
-        if not out:
-            weight *= weights["first"]
-        out[place.province] = out.get(place.province, 0.0) + weight
-        now = facts["current"].setdefault(place.province, {})
-        now[place.province_current] = now.get(place.province_current, 0.0) + weight
+        weight = _weight(text, place, title_end, lead_end, facts)
+        if (
+            chain
+            and place.province == chain[0].province
+            and _ADDRESS_GAP.fullmatch(text, chain[-1].end, place.start)
+        ):
+            chain.append(place)
+            chain[0] = chain[0]._replace(weight=max(chain[0].weight, weight))
+            continue
+        _vote(out, facts, chain, weights)
+        chain = [_Vote(place.province, place.province_current, weight, place.end), place]
+    _vote(out, facts, chain, weights)
     if not facts["tag"]:  # "baolaichau.vn" or "Laocaitv.vn -" at the head or the foot
         domain = gazetteer.outlet_domain(text[:lead_end]) or gazetteer.outlet_domain(text[-300:])
         if domain:
-            province = as_of(domain, published)
-            facts["tag"] = province
-            out[province] = out.get(province, 0.0) + weights["tag"]
-            now = facts["current"].setdefault(province, {})
-            now[current(domain)] = now.get(current(domain), 0.0) + weights["tag"]
+            facts["tag"] = as_of(domain, published)
+            vote = _Vote(facts["tag"], current(domain), weights["tag"], 0)
+            _vote(out, facts, [vote], {**weights, "first": 1})
+    national = _settings()[4]
     facts["title_national"] = bool(national.search(text[:title_end]))
     facts["lead_national"] = bool(
         national.search(text[:lead_end]) or _central().search(text[:lead_end])
@@ -156,11 +159,55 @@ def scores(text: str, published: date | None = None) -> tuple[dict[str, float], 
     return out, facts
 
 
+class _Vote(NamedTuple):
+    province: str
+    current: str | None
+    weight: float
+    end: int
+
+
+_ADDRESS_GAP = re.compile(r"[\s,;()\-–]{0,6}")
+
+
+def _weight(text: str, place: gazetteer.Place, title_end: int, lead_end: int, facts: dict) -> float:
+    weights, _, body_words, venue_words, _ = _settings()
+    if place.kind == "tag":
+        weight = weights["tag"]
+    elif place.level == "province":
+        weight = weights["bare"] if place.kind == "" else weights["province"]
+    else:
+        weight = weights[place.level]
+    if place.start < title_end:
+        weight *= weights["title"]
+        facts["title_province"] = True
+    elif place.start < lead_end:
+        weight *= weights["lead"]
+        venue = place.kind == "" and _after(text, place.start, venue_words)
+        if place.kind != "tag" and not venue:
+            facts["lead_province"] = True
+    if _after(text, place.start, body_words, skip_word=True):
+        weight *= weights["body"]
+    return weight
+
+
+def _vote(out: dict[str, float], facts: dict, chain: list, weights: dict) -> None:
+    """Count one mention (or one address) for its province; the first counts more."""
+    if not chain:
+        return
+    vote = chain[0]
+    weight = vote.weight * (weights["first"] if not out else 1)
+    out[vote.province] = out.get(vote.province, 0.0) + weight
+    now = facts["current"].setdefault(vote.province, {})
+    now[vote.current] = now.get(vote.current, 0.0) + weight
+
+
 def detect(
     text: str, published: date | None = None, province: str | None = None
 ) -> tuple[str | None, str | None]:
     """(province as of the article's date, its current name): the caller's ``province``
-    when given, else the text's, or (None, None) when the text names no single province."""
+    when given, else the text's, or (None, None) when the text names no single province.
+    A provincial outlet's tag names its province where the text alone would name none (a
+    regional meeting it reports, two provinces side by side)."""
     if province:
         name = resolve(province) or province
         return as_of(name, published), current(name)
@@ -170,17 +217,16 @@ def detect(
     decision = _settings()[1]
     ranked = sorted(found.items(), key=lambda item: -item[1])
     best, top = ranked[0]
-    if facts["tag"]:
-        best = facts["tag"]  # the outlet's own province, even for a regional meeting
-    elif not facts["title_province"] and (
+    regional = not facts["title_province"] and (
         facts["title_region"]
         or facts["title_national"]
         or (facts["lead_national"] and not facts["lead_province"])
-    ):
-        return None, None  # a region's or the whole country's article
-    if len(ranked) > 1 and ranked[1][1] >= decision["runner_up"] * top:
-        return None, None  # two or more provinces side by side
-    if len(ranked) > 2 and top < decision["spread"] * sum(found.values()):
-        return None, None
+    )
+    side_by_side = len(ranked) > 1 and ranked[1][1] >= decision["runner_up"] * top
+    spread = len(ranked) > 2 and top < decision["spread"] * sum(found.values())
+    if regional or side_by_side or spread or top < decision["min_score"]:
+        if not facts["tag"]:
+            return None, None
+        best = facts["tag"]
     now = facts["current"][best]
     return best, max(now, key=lambda name: now[name])

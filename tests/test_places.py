@@ -88,6 +88,16 @@ def test_a_name_many_provinces_share_is_settled_by_its_district_or_the_article()
     assert preferred[0].province == "Bắc Ninh"
 
 
+def test_level_words_in_title_case_are_level_words():
+    (place,) = places("Ban Thường vụ Tỉnh Ủy Lai Châu họp.")
+    assert (place.level, place.province) == ("province", "Lai Châu")
+
+
+def test_a_number_after_a_body_word_or_opening_a_title_is_no_district():
+    assert places("Ban Thường vụ chỉ đạo kiểm điểm Đảng ủy 3 xã và Đảng bộ 2 phường.") == []
+    assert places("6 tháng đầu năm kết nạp 105 đảng viên") == []
+
+
 def test_a_place_ending_a_title_is_a_place_and_its_end_is_known():
     text = normalize.text("Bí thư Đảng ủy xã Mường Mô Lò Văn Pọ phát biểu.")
     place = gazetteer.unit_at(text, text.index("Mường Mô"))
@@ -105,8 +115,13 @@ def test_a_place_ending_a_title_is_a_place_and_its_end_is_known():
         ("Thị ủy Lai Châu", "district"),
         ("Thành ủy TP HCM", "province"),
         ("Đảng bộ phường", "commune"),
+        ("Ban Thường vụ Huyện ủy Mường Tè", "district"),
+        ("Đảng ủy xã Tà Tổng, huyện Mường Tè", "commune"),
         ("Đảng bộ Khối các cơ quan tỉnh", None),
-        ("Đảng bộ Quân sự", None),
+        ("Đảng bộ Khối các cơ quan tỉnh Lai Châu", None),
+        ("Đảng bộ Quân sự tỉnh Lai Châu", None),
+        ("Chi bộ thôn Nà Khoang, xã Bản Hon", None),
+        ("toàn huyện", "district"),
     ],
 )
 def test_level_of_a_body_phrase(phrase, level):
@@ -206,6 +221,15 @@ def test_ho_chi_minh_the_person_and_the_thought_are_not_the_city():
     assert detect(text, date(2018, 5, 19)) == ("Quảng Nam", "Đà Nẵng")
     assert detect("Kỷ niệm ngày sinh Chủ tịch Hồ Chí Minh\n\nBác Hồ kính yêu.") == (None, None)
     assert detect("Thành ủy TP HCM kết nạp 8.000 đảng viên.")[0] == "Hồ Chí Minh"
+
+
+def test_a_province_named_once_in_passing_is_not_the_subject():
+    text = (
+        "Nâng cao chất lượng sinh hoạt chi bộ\n\n"
+        "Chi bộ là nền tảng của Đảng. Nhiều chi bộ đã đổi mới nội dung sinh hoạt.\n\n"
+        "Tại một hội thảo ở Hà Nội tháng trước, các chuyên gia nêu nhiều kinh nghiệm."
+    )
+    assert detect(text, date(2019, 3, 1)) == (None, None)
 
 
 def test_a_national_roundup_of_several_provinces_has_no_province():
