@@ -20,7 +20,7 @@ RULES_MAJOR = "1.0"
 _MATCHING_MODULES = (
     "normalize.py", "numbers.py", "timex.py", "sentences.py", "quantities.py",
     "officials.py", "provinces.py", "dates.py", "extractor.py", "ruleset.py", "bodies.py",
-    "breakdowns.py",
+    "breakdowns.py", "titlereader.py",
 )  # fmt: skip
 
 
