@@ -44,7 +44,8 @@ def _render(reader: Reader, title: Title, former: bool) -> str:
     i = title.start
     while i < title.end and reader.key(i) in v["former"] | v["acting"] | v["new"]:
         i += 1
-    body = _expand(reader.text_between(i, title.end))
+    # an abbreviation in parentheses inside the title is said again by the words before it
+    body = _expand(re.sub(r"\s*\([^()]*\)", "", reader.text_between(i, title.end)))
     body = body[:1].upper() + body[1:]
     if title.acting:
         body = f"Quyền {body}"
@@ -150,8 +151,8 @@ def _read(
                     continue
             i = max(j, i + 1)
             continue
-        # "các Phó Thủ tướng: A, B, C"
-        plural = tok.key == "các"
+        # "các Phó Thủ tướng: A, B, C", "2 cựu bí thư Tỉnh ủy A, B"
+        plural = tok.key in reader.v["plurals"] or tok.text.isdigit()
         chain = reader.chain(i + 1 if plural else i)
         if chain and len(chain.titles) > 1 and _generic(reader, chain.titles[0]):
             i = chain.titles[1].start  # "đảng viên là trưởng thôn, Bí thư Huyện ủy X Y"
@@ -161,7 +162,9 @@ def _read(
                 head = _titles(reader, chain)[0]
                 return _read_list(reader, chain.end + 1, list_stop, _nest(shared, head), out)
             if chain.name:
-                i = _title_first(reader, chain, shared, i, out)
+                start, i = i, _title_first(reader, chain, shared, i, out)
+                if plural:
+                    i = _more_names(reader, i, out[-1].titles, start, out)
                 continue
             titles, places = _titles(reader, chain)
             after = (
@@ -253,6 +256,20 @@ def _title_first(
             extra, extra_places = _titles(reader, more)
             titles, places, end = titles + extra, places + extra_places, more.end
     out.append(_mention(reader, chain.name, shared + titles, places, None, start, end))
+    return end
+
+
+def _more_names(reader: Reader, end: int, titles: list[str], start: int, out: list[Mention]) -> int:
+    """The other names after a plural title's first one: "các Phó Chủ tịch UBND tỉnh A, B và
+    C" - each holds the title (and any of its own after it); returns where reading goes on."""
+    while end < reader.n and reader.key(end) in (",", "và"):
+        i = end + 1
+        if i >= reader.n or not is_cap(reader.toks[i]) or not reader.surname_at(i):
+            break
+        stop = reader.cap_run(i)
+        if stop - i < 2 or not reader.name_ok(i, stop, honorific=False):
+            break
+        end = _name_first(reader, (i, stop), None, start, list(titles), out)
     return end
 
 

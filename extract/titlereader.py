@@ -75,6 +75,7 @@ def vocab() -> dict[str, Any]:
     places = {"sài gòn", "hồ chí minh", "việt nam"}  # besides the gazetteer's provinces
     links = "|".join(f"(?:{p})" for p in data["links"])
     title_links = "|".join(f"(?:{p})" for p in data["links"][: data["title_links"]])
+    clauses = "|".join(f"(?:{p})" for p in data["clauses"])
     prefilter_words = [*data["honorifics"], *data["introducers"], *heads]
     return {
         "honorifics": Phrases({normalize.text(k): v for k, v in data["honorifics"].items()}),
@@ -102,6 +103,16 @@ def vocab() -> dict[str, Any]:
         "fillers": re.compile(
             r"\s*(?:" + "|".join(f"(?:{f})" for f in data["fillers"]) + r")", re.IGNORECASE
         ),
+        "clause_links": re.compile(
+            r"\s*(?:" + clauses + r")\s+(?:" + links + r")(?=\s|$)", re.IGNORECASE
+        ),
+        "middle_names": _words(data["middle_names"]),
+        "before_names": {
+            tuple(w.casefold() for w in TOKEN.findall(normalize.text(p)))
+            for p in data["before_names"]
+        },
+        "plurals": _words(data["plurals"]),
+        "title_stops": Phrases({w: True for w in data["title_stops"]}),
         "breakers": _words(data["breakers"]),
         "chain_joiners": Phrases({w: True for w in data["chain_joiners"]}),
         "adjacent_heads": Phrases({w: True for w in data["adjacent_heads"]}),
@@ -208,7 +219,9 @@ class Reader:
         j = i
         while j < self.n and is_cap(self.toks[j]):
             if j > i and (
-                self.v["heads"].match(self.toks, j) or self.v["not_names"].match(self.toks, j)
+                self.v["heads"].match(self.toks, j)
+                or self.v["not_names"].match(self.toks, j)
+                or self.v["title_stops"].match(self.toks, j)
             ):
                 break
             if j > i and self.toks[j].start - self.toks[j - 1].end > 1:
@@ -257,9 +270,12 @@ class Reader:
         for k in range(i, j):
             if not self.name_ok(k, j, honorific=False) or j - k > 5:
                 continue
+            if len(self.toks[j - 1].text) == 1:
+                continue  # "xã Tân Lộc B": a letter ends a place's name, not a person's
             strength = self.surname_at(k)
             score = {1: 1.5, 2: 1.0, 3: 2.0, 4: 1.6, 5: 0.8}[j - k]
             score += 0.5 if strength == "strong" else 0
+            score += 0.5 if j - k >= 3 and self.key(k + 1) in self.v["middle_names"] else 0
             if k == i:
                 if context == "level":
                     score -= 0.5 if strength == "strong" else 2.5
@@ -306,6 +322,11 @@ class Reader:
             j, (context, last_org) = overlap[0], overlap[1]
         while j < self.n:
             tok = self.toks[j]
+            if v["title_stops"].match(self.toks, j):
+                break  # "Phó Bí thư Tỉnh ủy Báo cáo ...": the sentence goes on
+            if tok.text == "(" and (after := self.abbreviation_in_title(j)):
+                j = after  # "Ủy ban Kiểm tra (UBKT) Tỉnh ủy": the title goes on
+                continue
             org = v["org"].match(self.toks, j)
             new_head = v["heads"].match(self.toks, j)
             if new_head and (not org or new_head[0] > org[0]):
@@ -371,6 +392,13 @@ class Reader:
             break
         title = Title(start, j, former, acting, head_end, bare=j == head_end, places=places)
         return title, name
+
+    def abbreviation_in_title(self, i: int) -> int | None:
+        """After "(UBKT)" at ``i`` when the organization's name goes on behind it."""
+        close = i + 2
+        if close >= self.n - 1 or self.toks[close].text != ")" or not is_code(self.toks[i + 1]):
+            return None
+        return close + 1 if self.v["org"].match(self.toks, close + 1) else None
 
     def absorb(self, i: int) -> int | None:
         """The end of unknown words that still belong to an organization's name: those that
@@ -532,6 +560,8 @@ class Reader:
             while not self.title(i) and (filler := self.regex_after(self.v["fillers"], i)):
                 i = filler
         link = self.regex_after(self.v["links"], i)
+        if link is None:  # "tham gia Ban Chấp hành và giữ chức ..."
+            link = self.regex_after(self.v["clause_links"], i)
         if link is not None:
             i = link
             filler = self.regex_after(self.v["fillers"], i)
@@ -577,4 +607,7 @@ class Reader:
         prev = self.toks[i - 1]
         if prev.text in ",;:(-–—\"“”'‘’*•+":
             return True
-        return prev.key in ("và", "với", "cho", "gồm", "là", "có", "của", "thì", "như")
+        return any(
+            i >= len(words) and all(self.key(i - len(words) + n) == w for n, w in enumerate(words))
+            for words in self.v["before_names"]
+        )
