@@ -61,7 +61,10 @@ def _article_body(named: list[tuple[int, list[bodies.Body]]]) -> bodies.Body | N
             if body.level not in first or (first[body.level].name is None and body.name):
                 first[body.level] = body
     if not weight:
-        return None
+        # only officials' titles name a body ("Phó Bí thư Thường trực Tỉnh ủy ... cho biết"):
+        # then theirs is the best clue to whose report this is
+        titled = [(i, [replace(b, official=False) for b in bs if b.official]) for i, bs in named]
+        return _article_body(titled) if any(bs for _, bs in titled) else None
     best = max(weight, key=lambda level: weight[level] / max(1, len(names.get(level, ()))))
     return first[best]
 
