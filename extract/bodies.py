@@ -54,6 +54,7 @@ class Body:
     kind: str | None = None  # the level word in full ("huyện", "thành phố")
     name: str | None = None  # the unit named in full, where the text names it
     official: bool = False  # inside an official's title: a weaker subject
+    venue: bool = False  # after "tại"/"ở" before the figure: where, not whose
 
 
 def _bounded(alternation: str) -> str:
@@ -104,6 +105,19 @@ def _vocab() -> dict[str, Any]:
             + r")(?!\w))",
         ),
         "blocs": re.compile(_bounded(rules.alternation(data["blocs"])), re.IGNORECASE),
+        "member_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["membership"]) + r")\s*$", re.IGNORECASE
+        ),
+        "post_before": re.compile(
+            r"(?<!\w)(?:"
+            + rules.alternation(data["posts"])
+            + r")(?:\s+(?:UBND|HĐND|Ủy ban nhân dân|"
+            r"Hội đồng nhân dân|MTTQ|Ủy ban MTTQ))?\s*$",
+            re.IGNORECASE,
+        ),
+        "venue_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["venues"]) + r")\s*$", re.IGNORECASE
+        ),
         # what may stand between a counted phrase and the body it belongs to
         "attach": re.compile(
             r"\s*(?:(?:[^\d,;:()]{0,40}?\s)?(?:"
@@ -220,6 +234,10 @@ def _find_all(sentence: str) -> list[Body]:
     found: list[Body] = []
 
     for m in vocab["whole"].finditer(sentence):
+        if re.search(
+            r"Đại hội(?:\s+Đảng|\s+đại biểu)?\s*$", sentence[max(0, m.start() - 20) : m.start()]
+        ):
+            continue  # "Đại hội Đảng toàn quốc": a congress's name
         level = vocab["whole_level"][normalize.key(m.group(0))]
         found.append(Body(m.start(), m.end(), m.group(0), level))
 
@@ -369,9 +387,17 @@ def _find_all(sentence: str) -> list[Body]:
 def find(sentence: str) -> list[Body]:
     """Body mentions in one sentence, in text order; a mention inside a longer one is
     dropped ("huyện Kim Bôi" inside "Huyện ủy huyện Kim Bôi")."""
+    vocab = _vocab()
     found = sorted(_find_all(sentence), key=lambda b: (b.start, -(b.end - b.start)))
     out: list[Body] = []
     for body in found:
+        before = sentence[max(0, body.start - 40) : body.start]
+        if vocab["member_before"].search(before):
+            continue  # "sinh hoạt tại chi bộ khu A": a person's cell, no body that counts
+        if vocab["post_before"].search(before):
+            body = replace(body, official=True)  # "nguyên chủ tịch xã A": a person's post
+        elif vocab["venue_before"].search(before):
+            body = replace(body, venue=True)
         if any(o.start <= body.start and body.end <= o.end for o in out):
             continue
         if out and out[-1].start < body.start < out[-1].end:

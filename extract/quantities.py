@@ -803,7 +803,9 @@ def _body_for(sentence: str, bodies, taken, start: int, end: int):
         if body.start < end or attach.fullmatch(sentence, end, body.start):
             return body
         break
-    before = [b for b in bodies if b.end <= start and not _blocked(taken, b.start, b.end)]
+    before = [
+        b for b in bodies if b.end <= start and not b.venue and not _blocked(taken, b.start, b.end)
+    ]
     plain = [b for b in before if not b.official]
     if plain:
         return plain[-1]
