@@ -144,7 +144,12 @@ def _fact_province(body: bodies.Body | None, scope: str | None, article: str | N
     return article
 
 
-_CONGRESS_BEFORE = re.compile(r"Đại hội[^.;\n]*nhiệm kỳ\s*$", re.IGNORECASE)
+# "Đại hội Đảng bộ huyện lần thứ XX, nhiệm kỳ 2020 - 2025": the congress's own term (not
+# "Báo cáo ... Đại hội ..., trong nhiệm kỳ 2010-2015", the term it reports on)
+_CONGRESS_BEFORE = re.compile(
+    r"Đại hội(?:(?!\btrong\b|\bqua\b|\bcủa\b)[^.;:\n]){0,80}?[\s,]*(?:nhiệm kỳ)?[\s,]*$",
+    re.IGNORECASE,
+)
 _PLAN_BEFORE = re.compile(
     r"(?:phấn đấu|mục tiêu|tầm nhìn|định hướng|đến năm|tới năm|giai đoạn|nhiệm kỳ|kế hoạch)\s*$",
     re.IGNORECASE,
@@ -161,7 +166,13 @@ def _article_year(text: str, published: date | None) -> int | None:
     joined = "\n".join(head)
     points, spans = [], []
     for expr in timex.find(joined):
-        if not expr.year or expr.kind in ("this_year", "last_year", "open_span"):
+        if not expr.year or expr.kind in (
+            "this_year",
+            "last_year",
+            "open_span",
+            "baseline",
+            "personal",
+        ):
             continue
         if expr.kind == "span" and _CONGRESS_BEFORE.search(
             joined, max(0, expr.start - 120), expr.start
@@ -356,7 +367,7 @@ def extract(
                     "sentence_end": sentence.end,
                 }
             )
-        dating = [t for t in times if t.kind != "congress" and not _in_aside(s, t.start)]
+        dating = [t for t in times if t.dates_figures and not _in_aside(s, t.start)]
         if dating:
             carried_time = dating[-1]
         assessed = _assessed_time(s, times) or assessed

@@ -20,7 +20,11 @@ from . import ruleset as rules
 
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]")
-_COORDINATION = re.compile(r"^[\s,]*(?:và|cùng|,)?[\s,]*$", re.IGNORECASE)
+# between two figures that share the predicate after the second: "5 TCCSĐ và 7 đảng viên
+# được tặng", "trên 90% TCCSĐ trực thuộc Đảng bộ huyện và trên 90% đảng viên hoàn thành tốt"
+_COORDINATION = re.compile(
+    r"^(?:[\s,]*|[^\d;:()]{0,50}?\s)(?:và|cùng|,)?[\s,]*(?:trên|hơn|gần|khoảng)?\s*$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -73,6 +77,10 @@ def _vocabulary() -> dict[str, Any]:
                     "by_event": entry.get("by_event"),
                     "unit": entry.get("unit"),
                     "event": entry.get("event"),
+                    "by_event_needs": {
+                        k: [w.lower() for w in v]
+                        for k, v in (entry.get("by_event_needs") or {}).items()
+                    },
                     "denominator": entry.get("denominator", True),
                 }
             )
@@ -164,12 +172,67 @@ def _events() -> dict[str, Any]:
     }
 
 
+_RANGE = re.compile(r"(?P<low>\d[\d.,]*)\s*%?\s*[-–]\s*(?P<high>\d[\d.,]*)(?P<pct>\s*%)?")
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")  # "15:26": hours and minutes
+_YEAR_WORD_BEFORE = re.compile(
+    r"(?<!\w)(?:cuối|đầu|giữa|trong|mỗi|hằng|hàng|cả|sang|qua|năm|nhiều)\s+$", re.IGNORECASE
+)
+
+
+def _ranges(sentence: str, found: list[numbers.Number]) -> list[numbers.Number]:
+    """ "từ 55 - 60 đảng viên", "70%-80% TCCSĐ": a range is one figure, its upper bound (the
+    mention spans both; the lower bound alone counts nothing)."""
+    out: list[numbers.Number] = []
+    for match in _RANGE.finditer(sentence):
+        low, high = match.group("low"), match.group("high")
+        if len(high) == 4 and high.startswith(("19", "20")):
+            continue  # "2015-2020" is a span of years
+        known = next((n for n in found if n.number_start == match.start("high")), None)
+        if known is not None:
+            out.append(replace(known, start=match.start()))  # the mention spans the range
+            continue
+        try:
+            value = numbers.parse_digits(high)
+            floor = numbers.parse_digits(low)
+        except ValueError:
+            continue
+        if value <= floor:
+            continue
+        unit = (
+            "percent"
+            if match.group("pct") or "%" in sentence[match.start() : match.start("high")]
+            else "count"
+        )
+        end = match.end() if unit == "percent" else match.end("high")
+        out.append(numbers.Number(value, unit, match.start(), end, match.start("high")))
+    if not out:
+        return found
+    covered = [(n.start, n.number_start) for n in out]
+    kept = [
+        n
+        for n in found
+        if not any(s <= n.number_start < e for s, e in covered)
+        and not any(o.number_start == n.number_start for o in out)
+    ]
+    return sorted(kept + out, key=lambda n: n.start)
+
+
 @lru_cache(maxsize=64)
 def find_numbers(sentence: str) -> tuple[numbers.Number, ...]:
     """``numbers.find``, remembered for the last sentences (the breakdown pass reads them
     again)."""
-    found = numbers.find(sentence)
-    # "45 năm và 50 năm", "hai năm": "năm" after a number is the word "year", not five
+    found = _ranges(sentence, numbers.find(sentence))
+    # "45 năm và 50 năm", "hai năm": "năm" after a number is the word "year", not five;
+    # "Nguyễn Thị Bảy": a capitalized numeral after a name is a name; "15:26" is a time
+    found = [
+        n
+        for n in found
+        if not (n.spelled and n.number_start and sentence[n.number_start].isupper()
+                and re.search(r"[A-ZÀ-ỸĐ]\w*\s+$", sentence[: n.number_start]))
+        and not _CLOCK.search(sentence, max(0, n.number_start - 3), n.end + 3)
+        and not (n.spelled and sentence[n.number_start : n.end].lower() == "năm"
+                 and _YEAR_WORD_BEFORE.search(sentence, 0, n.number_start))
+    ]  # fmt: skip
     return tuple(
         n
         for i, n in enumerate(found)
@@ -583,6 +646,11 @@ def extract(
                 break
             j = nxt
 
+        if number.number_start > number.start and re.search(
+            r"(?<!\w)từ\s*$", sentence[: number.start]
+        ):
+            # "kết nạp từ 90 - 100 đảng viên": the range's "từ" is no stock word
+            others = [*others, (number.start - 4, number.start)]
         # "từ 2.300 đảng viên trở lên": at least 2,300; "từ" is not a stock word here
         approx = number.approx
         at_least = events["at_least_before"].search(sentence, 0, number.start)
@@ -620,10 +688,10 @@ def extract(
                 event = "awarded"
             elif post:
                 event = post
-            elif _subset_parent(sentence, out, number.start) is not None:
+            elif _subset_parent(text, out, number.start) is not None:
                 # "kết nạp 9.870 đảng viên, trong đó ... 6.120 đồng chí", and every item of
                 # the list that follows "trong đó"
-                event = _subset_parent(sentence, out, number.start).event
+                event = _subset_parent(text, out, number.start).event
             elif pre and not events["defaults"]["by_category"].get(cand.category):
                 event, weak = "total", True  # ("có 38 cuộc kiểm tra": conducted, below)
             elif head:
@@ -650,6 +718,7 @@ def extract(
                 # breaking a figure down takes that figure's event
                 lent = (
                     _elliptic_event(text, out, number.start, cand.category)
+                    or _among_event(text, number.start, others)
                     or (
                         "admitted"  # "Trong số đảng viên mới, có 912 đảng viên nữ"
                         if events["context_admitted"].search(sentence, 0, number.start)
@@ -684,6 +753,9 @@ def extract(
         category = out[-1].category if cand.share else cand.category
         if cand.entry and cand.entry.get("by_event"):
             category = cand.entry["by_event"].get(event)
+            needs = cand.entry["by_event_needs"].get(event)
+            if needs and not any(w in sentence.lower() for w in needs):
+                category = None
             if category is None:
                 continue
 
@@ -746,6 +818,17 @@ def _subset_parent(sentence: str, out: list[Quantity], start: int) -> Quantity |
     if not parents or parents[-1].event == "total" or ";" in sentence[at:start]:
         return None
     return parents[-1]
+
+
+_AMONG = re.compile(r"(?<!\w)trong\s+số(?!\s+đó)(?!\w)", re.IGNORECASE)
+
+
+def _among_event(text: str, start: int, taken) -> str | None:
+    """ "Trong số các đảng viên được tặng huy hiệu dịp này có 7 ...": the group's verb."""
+    among = list(_AMONG.finditer(text, 0, start))
+    if not among:
+        return None
+    return _first_after(text, among[-1].end(), start, taken)
 
 
 def _list_head(text: str, c_start: int) -> int | None:
@@ -814,7 +897,7 @@ def _body_for(sentence: str, bodies, taken, start: int, end: int):
 
 def _time_for(times, c_start: int, c_end: int, pos: int, carried):
     # "đi dự Đại hội ... lần thứ XIII của Đảng" names the congress, not the figure's year
-    times = [t for t in times if t.kind != "congress"]
+    times = [t for t in times if t.dates_figures]
     in_clause = [t for t in times if t.start >= c_start and t.end <= c_end]
     before = [t for t in in_clause if t.end <= pos]
     if before:

@@ -14,13 +14,22 @@ from functools import cache
 
 from . import ruleset as rules
 
+NOT_DATING = ("congress", "baseline", "personal")
+
 
 @dataclass(frozen=True)
 class TimeExpr:
     start: int
     end: int
     kind: str  # span | open_span | date | month | quarter | year | this_year | last_year |
-    # congress (the national Party congress's year: the article's time, not a figure's)
+    # past_term | congress (the national Party congress: the article's time, not a figure's) |
+    # baseline (after "so với") | personal ("sinh năm"): times that date no figure
+
+    @property
+    def dates_figures(self) -> bool:
+        """Whether a figure near this time may take it as its own."""
+        return self.kind not in NOT_DATING
+
     year: int | None = None
     period_start: int | None = None
     month: int | None = None
@@ -116,20 +125,24 @@ def find(text: str) -> list[TimeExpr]:
     """Non-overlapping time expressions in ``text``, in text order. Where two overlap the
     one whose pattern comes first in the rule file wins."""
     taken: list[TimeExpr] = []
-    for kind, pattern in _patterns():
+    for pattern_kind, pattern in _patterns():
         for match in pattern.finditer(text):
             if any(match.start() < t.end and t.start < match.end() for t in taken):
                 continue
             groups = match.groupdict()
-            if not _valid(kind, groups):
+            if not _valid(pattern_kind, groups):
                 continue
-            if _comparison().search(text, max(0, match.start() - 40), match.start()):
-                continue  # "so với năm trước" compares; it does not date the figure
             clause = max(text.rfind(mark, 0, match.start()) for mark in ",;()") + 1
-            if _compared().search(text, clause, match.start()):
-                continue  # "bằng 12% so với tổng số ... cuối năm 2018": a baseline too
-            if _personal().search(text, max(0, match.start() - 30), match.start()):
-                continue  # "đồng chí A sinh năm 1936": a person's date, no figure's
+            if _comparison().search(text, max(0, match.start() - 40), match.start()) or (
+                _compared().search(text, clause, match.start())
+            ):
+                # "so với năm trước", "bằng 12% so với ... cuối năm 2018": a baseline, which
+                # dates no figure (still a time: its digits are no count)
+                kind = "baseline"
+            elif _personal().search(text, max(0, match.start() - 30), match.start()):
+                kind = "personal"  # "đồng chí A sinh năm 1936": a person's date
+            else:
+                kind = pattern_kind
             year = int(groups.get("end") or groups.get("year") or 0) or None
             if groups.get("congress"):  # "Đại hội XII của Đảng": the national congress's year
                 year = _congresses().get(groups["congress"].upper())
