@@ -390,9 +390,13 @@ def find(sentence: str) -> list[Body]:
     vocab = _vocab()
     found = sorted(_find_all(sentence), key=lambda b: (b.start, -(b.end - b.start)))
     out: list[Body] = []
+    skipped: list[Body] = []
     for body in found:
+        if any(o.start <= body.start and body.end <= o.end for o in skipped):
+            continue
         before = sentence[max(0, body.start - 40) : body.start]
         if vocab["member_before"].search(before):
+            skipped.append(body)
             continue  # "sinh hoạt tại chi bộ khu A": a person's cell, no body that counts
         if vocab["post_before"].search(before):
             body = replace(body, official=True)  # "nguyên chủ tịch xã A": a person's post

@@ -145,9 +145,10 @@ def _fact_province(body: bodies.Body | None, scope: str | None, article: str | N
 
 
 # "Đại hội Đảng bộ huyện lần thứ XX, nhiệm kỳ 2020 - 2025": the congress's own term (not
-# "Báo cáo ... Đại hội ..., trong nhiệm kỳ 2010-2015", the term it reports on)
+# "Báo cáo ... Đại hội ..., trong nhiệm kỳ 2010-2015", the term it reports on, nor a past
+# congress's resolution, "Nghị quyết Đại hội ... nhiệm kỳ 2020-2025")
 _CONGRESS_BEFORE = re.compile(
-    r"Đại hội(?:(?!\btrong\b|\bqua\b|\bcủa\b)[^.;:\n]){0,80}?[\s,]*(?:nhiệm kỳ)?[\s,]*$",
+    r"(?<!Nghị quyết )(?<!nghị quyết )Đại hội(?:(?!\btrong\b|\bqua\b|\bcủa\b)[^.;:\n]){0,80}?[\s,]*(?:nhiệm kỳ)?[\s,]*$",
     re.IGNORECASE,
 )
 _PLAN_BEFORE = re.compile(
@@ -309,8 +310,8 @@ def extract(
         if index != paragraph_index:  # a new paragraph carries nothing over...
             paragraph_index = index
             carried_time, context.carried = None, None
-            if not breakdowns.continues(sentence.text):
-                carried_fact = None  # ...but one opening "Trong đó, ..." goes on the last
+            # (the last figure stays at hand: a paragraph opening "Trong đó, ..." goes on
+            # breaking it down, even past a paragraph with no figure)
         s = sentence.text
         times = timex.find(s)
         parent = carried_fact if carried_fact is not None and breakdowns.continues(s) else None
@@ -372,7 +373,9 @@ def extract(
             carried_time = dating[-1]
         assessed = _assessed_time(s, times) or assessed
         context.remember(found_bodies)
-        subjects = [b for b in found_bodies if not b.official] or found_bodies
+        subjects = [b for b in found_bodies if not b.official and not b.venue] or [
+            b for b in found_bodies if not b.venue
+        ]
         if subjects:
             context.carried = subjects[-1]
     _date_title_figures(result.quantities, dated)

@@ -773,7 +773,7 @@ def extract(
         )
         time = _time_for(dating, c_start, c_end, number.start, carried_time)
         if time:
-            year, period_start, as_of = time.resolve(article_date)
+            year, period_start, as_of = time.resolve(article_date, plan=status == "target")
         else:
             year, period_start, as_of = article_year, None, None
         body = _body_for(sentence, bodies, taken, number.start, cand.end)

@@ -36,14 +36,18 @@ class TimeExpr:
     day: int | None = None
     count: int | None = None  # "5 năm qua": five years up to the article's year
 
-    def resolve(self, article: date | None) -> tuple[int | None, int | None, str | None]:
-        """(year, period_start, as_of) for a figure in an article published on ``article``."""
+    def resolve(
+        self, article: date | None, plan: bool = False
+    ) -> tuple[int | None, int | None, str | None]:
+        """(year, period_start, as_of) for a figure in an article published on ``article``;
+        a ``plan``'s span keeps its end (a target for the term is the term's)."""
         article_year = article.year if article else None
         if self.kind == "span":
             end = self.year
             # a span never ends after the article's date (FACTS.md rule 3)
             if (
-                article_year
+                not plan
+                and article_year
                 and end
                 and self.period_start
                 and self.period_start <= article_year < end
