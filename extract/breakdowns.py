@@ -64,6 +64,16 @@ def inherit(fact: quantities.Quantity, parent: quantities.Quantity) -> quantitie
     return replace(fact, **changes) if changes else fact
 
 
+def whole_for(sentence: str, recent: list[quantities.Quantity]) -> quantities.Quantity | None:
+    """Among the latest whole figures (newest last), the newest that is at least as large as
+    every count in ``sentence``: the figure the sentence's parts can belong to."""
+    counts = [n.value for n in quantities.find_numbers(sentence) if n.unit == "count"]
+    if not counts:
+        return None
+    largest = max(counts)
+    return next((q for q in reversed(recent) if q.value >= largest), None)
+
+
 def _open_paren(gap: str) -> bool:
     return gap.count("(") > gap.count(")")
 

@@ -306,6 +306,7 @@ def extract(
     assessed: timex.TimeExpr | None = None  # "đánh giá chất lượng năm 2013": the rated year
     carried_time: timex.TimeExpr | None = None
     carried_fact: quantities.Quantity | None = None
+    recent: list[quantities.Quantity] = []  # the last whole figures, newest last
     for index, sentence, found_bodies, mentions in split:
         if index != paragraph_index:  # a new paragraph carries nothing over...
             paragraph_index = index
@@ -314,6 +315,10 @@ def extract(
             # breaking it down, even past a paragraph with no figure)
         s = sentence.text
         times = timex.find(s)
+        if breakdowns.continues(s):
+            # the figure this sentence breaks down: the latest one at least as large as its
+            # parts (a photo caption's smaller figure in between is not it)
+            carried_fact = breakdowns.whole_for(s, recent) or carried_fact
         parent = carried_fact if carried_fact is not None and breakdowns.continues(s) else None
         found = quantities.extract(s, times, carried_time, reference, year, found_bodies, parent)
         if parent is not None:
@@ -326,6 +331,7 @@ def extract(
         found.sort(key=lambda q: q.start)
         if found:
             carried_fact = next((q for q in reversed(found) if not q.part), found[-1])
+            recent = [*recent, *(q for q in found if not q.part and q.unit == "count")][-6:]
         for q in found:
             start, end = sentence.start + q.start, sentence.start + q.end
             scope, unit, body = context.resolve(q.body)
