@@ -104,6 +104,10 @@ def _vocab() -> dict[str, Any]:
             + rules.alternation(data["bare_opener_verbs"])
             + r")(?!\w))",
         ),
+        "list_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["bare_openers"]) + r")\s*[,/]\s*$",
+            re.IGNORECASE,
+        ),
         "blocs": re.compile(_bounded(rules.alternation(data["blocs"])), re.IGNORECASE),
         "member_before": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["membership"]) + r")\s*$", re.IGNORECASE
@@ -114,6 +118,9 @@ def _vocab() -> dict[str, Any]:
             + r")(?:\s+(?:UBND|HĐND|Ủy ban nhân dân|"
             r"Hội đồng nhân dân|MTTQ|Ủy ban MTTQ))?\s*$",
             re.IGNORECASE,
+        ),
+        "guest_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["guests"]) + r")(?:\s+\w+){0,3}\s*$",
         ),
         "venue_before": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["venues"]) + r")\s*$", re.IGNORECASE
@@ -379,6 +386,8 @@ def _find_all(sentence: str) -> list[Body]:
 
     for m in vocab["bare"].finditer(sentence):
         word = m.group(1)
+        if vocab["list_before"].search(sentence, 0, m.start(1)):
+            continue  # "100% xã, thị trấn có đảng bộ": kinds of units listed, no body
         level = vocab["level_of_word"].get(word.lower(), "unit")
         found.append(Body(m.start(1), m.end(1), word, level))
     return found
@@ -398,8 +407,10 @@ def find(sentence: str) -> list[Body]:
         if vocab["member_before"].search(before):
             skipped.append(body)
             continue  # "sinh hoạt tại chi bộ khu A": a person's cell, no body that counts
-        if vocab["post_before"].search(before):
-            body = replace(body, official=True)  # "nguyên chủ tịch xã A": a person's post
+        if vocab["post_before"].search(before) or vocab["guest_before"].search(before):
+            # "nguyên chủ tịch xã A": a person's post; "dự có lãnh đạo Văn phòng Tỉnh ủy":
+            # a guest's body
+            body = replace(body, official=True)
         elif vocab["venue_before"].search(before):
             body = replace(body, venue=True)
         if any(o.start <= body.start and body.end <= o.end for o in out):

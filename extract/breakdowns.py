@@ -74,6 +74,15 @@ def whole_for(sentence: str, recent: list[quantities.Quantity]) -> quantities.Qu
     return next((q for q in reversed(recent) if q.value >= largest), None)
 
 
+# "... Tam Kỳ 150 đảng viên mới; Hội An 110; Điện Bàn 95": an item of a list that names a
+# place or body and its figure, the noun left out
+_SIBLING = re.compile(
+    r"[^\S\n]*(?:[^\w\s]\S*)?[^\S\n]*[;,][^\S\n]*"
+    r"(?:(?:thành phố|thị xã|huyện|quận|xã|phường|thị trấn|Đảng bộ|Chi bộ|Công an|Quân sự)\s+)?"
+    r"[A-ZÀ-ỸĐ][\w'’-]*(?:\s+[\w'’-]+){0,4}\s+"
+)
+
+
 def _open_paren(gap: str) -> bool:
     return gap.count("(") > gap.count(")")
 
@@ -102,7 +111,15 @@ def children(
         gap_start = parent.end if before else 0
         gap = sentence[gap_start : number.start]
         in_parentheses = _open_paren(gap)
-        if not (in_parentheses or vocab["subset"].search(gap) or (not before and inherited)):
+        previous_item = max([*out, *before], key=lambda f: f.end, default=None)
+        sibling = (
+            previous_item is not None
+            and previous_item.unit == number.unit == "count"
+            and _SIBLING.fullmatch(sentence, previous_item.end, number.start) is not None
+        )
+        if not (
+            in_parentheses or vocab["subset"].search(gap) or (not before and inherited) or sibling
+        ):
             continue
         if any(f.start > gap_start and f.end <= number.start and not f.part for f in facts):
             continue  # another figure stands between: its own parts are its business

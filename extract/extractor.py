@@ -85,6 +85,8 @@ def _article_paragraphs(text: str) -> list[sentences.Span]:
     return out
 
 
+# A photo caption: "Ảnh: Thu Hà", "(Ảnh: TTXVN)", "Ảnh minh họa".
+_CAPTION = re.compile(r"(?:^|\(|\s[-–]\s)\s*Ảnh(?:\s*:|\s+minh\s+họa)", re.IGNORECASE)
 _ASSESSMENT = re.compile(r"(?<!\w)(?:đánh giá|xếp loại|kiểm điểm)(?!\w)", re.IGNORECASE)
 
 
@@ -291,12 +293,13 @@ def extract(
         for sentence in sentences.split(paragraph):
             mentions = officials.extract(sentence.text)
             titled = [(m.start, m.end) for m in mentions]
+            caption = bool(_CAPTION.search(paragraph.text))
             named = [
                 replace(b, official=True)
-                if any(a <= b.start and b.end <= z for a, z in titled)
+                if caption or any(a <= b.start and b.end <= z for a, z in titled)
                 else b
                 for b in bodies.find(sentence.text)
-            ]
+            ]  # a photo caption's bodies are as weak as those in an official's title
             split.append((index, sentence, named, mentions))
     context = bodies.Context(
         province=province, article=_article_body([(i, b) for i, _, b, _ in split])

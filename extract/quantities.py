@@ -475,9 +475,9 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
     vocab = _vocabulary()
     lowered = sentence.lower()
     out: list[_Candidate] = []
-    denominators: list[int] = []
+    skipped: list[int] = []
     for number in found:
-        if _blocked(masked, number.number_start, number.end) or number.start in denominators:
+        if _blocked(masked, number.number_start, number.end) or number.start in skipped:
             continue
         if vocab["identifier"].search(sentence, max(0, number.start - 25), number.start):
             continue  # "Đại hội lần thứ 16", "Đề án 02"
@@ -490,7 +490,7 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
                 total = numbers.find(of_total.group("total"))
                 number = replace(number, of_total=total[0].value if total else None)
                 if not total_hit[0]["denominator"]:
-                    denominators.append(of_total.start("total"))
+                    skipped.append(of_total.start("total"))
                 out.append(_Candidate(number, total_hit[0]["category"], total_hit[1], total_hit[0]))
                 continue
         if hit and hit[0].get("by_event"):
@@ -606,6 +606,9 @@ def extract(
     found = sorted(found + _lone_ones(sentence, found), key=lambda n: n.start)
     masked = [(t.start, t.end) for t in times]
     candidates = _candidates(sentence, found, masked)
+    denominators = {
+        m.start("total") for m in _OF_TOTAL.finditer(sentence) if m.start("total") > 0
+    }  # the Y of "X trong tổng số Y ..."
     clauses = _clauses(sentence)
     outer = _blank_parentheses(sentence)
     outer_clauses = _clauses(outer)
@@ -688,10 +691,10 @@ def extract(
                 event = "awarded"
             elif post:
                 event = post
-            elif _subset_parent(text, out, number.start) is not None:
+            elif _subset_parent(text, out, number.start, cand.category) is not None:
                 # "kết nạp 9.870 đảng viên, trong đó ... 6.120 đồng chí", and every item of
                 # the list that follows "trong đó"
-                event = _subset_parent(text, out, number.start).event
+                event = _subset_parent(text, out, number.start, cand.category).event
             elif pre and not events["defaults"]["by_category"].get(cand.category):
                 event, weak = "total", True  # ("có 38 cuộc kiểm tra": conducted, below)
             elif head:
@@ -748,6 +751,8 @@ def extract(
                     rated = list(_find_all(events["ratings"], sentence, pre.end, number.start))
                 rating = rated[0][0] if rated else None
 
+        if number.start in denominators:
+            event, rating, weak = "total", None, False  # "548 trong tổng số 571 TCCSĐ": the whole
         if _is_lone_one(number) and event in ("total", "other", "rated"):
             continue  # "một đảng viên phải gương mẫu": an article, not a count
         category = out[-1].category if cand.share else cand.category
@@ -766,6 +771,9 @@ def extract(
         targets = [t for t in targets if not _blocked(others, t.start(), t.end())]
         if targets and not events["actual"].search(text, targets[-1].end(), number.start):
             status = "target"
+        whole = _subset_parent(text, out, number.start, category)
+        if whole is not None and whole.status == "target":
+            status = "target"  # a part of a plan is planned too
 
         # a time inside an aside dates the aside, not the figures outside it
         dating = (
@@ -807,15 +815,24 @@ def extract(
     return out
 
 
-def _subset_parent(sentence: str, out: list[Quantity], start: int) -> Quantity | None:
-    """The figure a "trong đó" list before ``start`` breaks down, when it did something."""
+def _subset_parent(
+    sentence: str, out: list[Quantity], start: int, category: str | None = None
+) -> Quantity | None:
+    """The figure a "trong đó" list before ``start`` breaks down, when it did something: the
+    latest whole figure before "trong đó", of the same category if one is ("thành lập 34
+    tổ chức đảng và kết nạp 500 đảng viên; trong đó 2 tổ chức đảng"), never one inside an
+    aside of its own ("(giảm 69 so với năm 2017)")."""
     events = _events()
     subsets = list(events["subset"].finditer(sentence, 0, start))
     if not subsets:
         return None
     at = subsets[-1].start()
-    parents = [q for q in out if q.end <= at and not q.part]
-    if not parents or parents[-1].event == "total" or ";" in sentence[at:start]:
+    parents = [
+        q for q in out if q.end <= at and not q.part and not _inside_parentheses(sentence, q.start)
+    ]
+    same = [q for q in parents if q.category == category]
+    parents = same or parents
+    if not parents or parents[-1].event == "total" or (";" in sentence[at:start] and not same):
         return None
     return parents[-1]
 
@@ -886,8 +903,16 @@ def _body_for(sentence: str, bodies, taken, start: int, end: int):
         if body.start < end or attach.fullmatch(sentence, end, body.start):
             return body
         break
+    # a body inside an aside ("(thị xã Hoàng Mai)", "(thôn A, thôn B)") is not the subject of
+    # a figure outside it
+    outside = not _inside_parentheses(sentence, start)
     before = [
-        b for b in bodies if b.end <= start and not b.venue and not _blocked(taken, b.start, b.end)
+        b
+        for b in bodies
+        if b.end <= start
+        and not b.venue
+        and not _blocked(taken, b.start, b.end)
+        and not (outside and _inside_parentheses(sentence, b.start))
     ]
     plain = [b for b in before if not b.official]
     if plain:
