@@ -26,7 +26,7 @@ class Skip(Exception):
     """A page that is fetched fine but is not an article to store (logged, counted)."""
 
 
-def extract_and_store(db, item: dict, site, since: date | None) -> str:
+def extract_and_store(db, item: dict, site, since: date | None, spider=None) -> str:
     """Runs in the worker thread. Returns new/updated/unchanged; raises Skip or PageError."""
     page = article_module.article(
         item["body"], url=item["url"], selectors=site.selectors, charset=item.get("charset")
@@ -45,9 +45,11 @@ def extract_and_store(db, item: dict, site, since: date | None) -> str:
         author=page.author,
         province=site.province,
     )
+    run_id = getattr(spider, "run_id", None) if spider is not None else None
     return store.save(
-        db, extraction, etag=item.get("etag"), last_modified=item.get("last_modified")
-    )
+        db, extraction, etag=item.get("etag"), last_modified=item.get("last_modified"),
+        also=lambda outcome: state.count_in_run(db, run_id, outcome),
+    )  # fmt: skip
 
 
 class StorePipeline:
@@ -83,7 +85,7 @@ class StorePipeline:
     def _work(self, item: dict, spider) -> str:
         db = self._connect()
         try:
-            return extract_and_store(db, item, spider.site, spider.since)
+            return extract_and_store(db, item, spider.site, spider.since, spider)
         except (Skip, article_module.PageError) as error:
             if isinstance(error, Skip) or "empty page" in str(error):
                 state.remember_page(db, spider.name, item["canonical_url"], "skipped", str(error),

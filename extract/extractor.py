@@ -8,6 +8,7 @@ positions in the stored article text, and officials merged per person.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -90,10 +91,16 @@ def _merge_officials(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(people.values())
 
 
-def extract(raw_text: str, published: date | None = None, title: str | None = None) -> ArticleFacts:
+def extract(
+    raw_text: str,
+    published: date | None = None,
+    title: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ArticleFacts:
     """Every fact in one article. ``raw_text`` is normalized first; all offsets point into
     ``ArticleFacts.text``. Without ``title`` the first non-empty line is the title; without
-    ``published`` a dateline near the top is looked for."""
+    ``published`` a dateline near the top is looked for. ``progress(done, total)`` is told
+    the characters done before each paragraph, for long inputs."""
     text = normalize.text(raw_text)
     lines = [line for line in text.split("\n") if line.strip()]
     if title is None and lines:
@@ -106,6 +113,8 @@ def extract(raw_text: str, published: date | None = None, title: str | None = No
     result.rules_version = rules.version()
     people: list[dict[str, Any]] = []
     for paragraph in sentences.paragraphs(text):
+        if progress:
+            progress(paragraph.start, len(text))
         carried_time: timex.TimeExpr | None = None
         carried_subject: str | None = None
         for sentence in sentences.split(paragraph):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .vocabulary import APPROXES, CATEGORIES, EVENTS, RATINGS, RUN_STATUSES, STATUSES, UNITS
 
-SCHEMA_VERSION = 3  # 2: crawl_pages; 3: views
+SCHEMA_VERSION = 4  # 2: crawl_pages; 3: views; 4: counts stored as integers (NUMERIC)
 
 
 def _among(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
@@ -47,7 +47,7 @@ CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
 CREATE TABLE IF NOT EXISTS quantities (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    value REAL NOT NULL,
+    value NUMERIC NOT NULL,
     unit TEXT NOT NULL {_among("unit", UNITS)},
     category TEXT NOT NULL {_among("category", CATEGORIES)},
     event TEXT NOT NULL {_among("event", EVENTS)},
@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS quantities (
     period_start INTEGER,
     as_of TEXT,
     subject TEXT,
-    of_total REAL,
+    of_total NUMERIC,
     province TEXT,
     text TEXT NOT NULL,
     sentence TEXT NOT NULL,

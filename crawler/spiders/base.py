@@ -56,6 +56,7 @@ class SiteSpider(scrapy.Spider):
         self.known: dict[str, tuple[str | None, str | None]] = {}
         self.gone: frozenset[str] = frozenset()
         self.trust_known = False  # set by the run recorder once it has read the database
+        self.refused = False  # set by the run recorder: no request may be made
         self.listing_pages = 0
 
     @classmethod
@@ -82,6 +83,8 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests ---------------------------------------------------------------------
     async def start(self):
+        if self.refused:  # the run recorder found the database or the lock unusable
+            return
         for request in self.initial_requests():
             yield request
 
