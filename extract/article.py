@@ -58,7 +58,7 @@ def _codec(name: str | None) -> str | None:
         return None
     try:
         return codecs.lookup(name.strip().strip("\"'").lower()).name
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not a name at all ("\x00")
         return None
 
 
@@ -99,7 +99,7 @@ def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
     for charset in dict.fromkeys(candidates):
         try:
             text = body.decode(charset)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # also codecs that decode nothing ("undefined")
             continue
         if charset in ("cp1252", "latin-1", "iso8859-1") and _CP1258_TONES.search(body):
             continue  # Vietnamese windows-1258 bytes mislabelled as Western

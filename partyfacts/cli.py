@@ -41,6 +41,19 @@ def fail(message: str, code: int) -> None:
     raise click.exceptions.Exit(code)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Logs to whatever ``sys.stderr`` is when a record is written (click's test runner
+    swaps it), not to the stream that was current when logging was set up."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        return None
+
+
 class _Main(click.Group):
     """Every command's failures that are not its own: a database that cannot be used (one
     line naming the file, its exit code), a bad setting, Ctrl-C."""
@@ -79,7 +92,8 @@ def main(ctx: click.Context, log_level: str | None) -> None:
     logging.basicConfig(
         level=getattr(logging, opts.log_level, logging.WARNING),
         format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[_StderrHandler()],
+        force=True,  # underthesea's import sets up the root logger already
     )
     ctx.obj = opts
 

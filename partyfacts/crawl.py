@@ -56,7 +56,11 @@ def check_writable(sites: list[str], options: Options) -> None:
     store.connect(options.db, options.lock_timeout).conn.close()
     for site in sites:
         try:
-            state.SiteLock(options.db, site)
+            lock = state.SiteLock(options.db, site)
+            lock.acquire()
+            lock.release()
+        except state.AlreadyRunning:
+            pass  # reported as such by crawl()
         except OSError as error:
             raise DatabaseError(
                 options.db, f"cannot create the crawl lock beside it ({error.strerror or error}: "

@@ -94,6 +94,9 @@ def facts(conn: sqlite3.Connection, where: FactFilter) -> list[dict[str, Any]]:
     rows = [dict(row) for row in conn.execute(sql, params)]
     for row in rows:
         row["evidence"] = evidence(row)
+        for key in ("value", "of_total"):  # a count is an integer (older layouts stored 7.0)
+            if isinstance(row.get(key), float) and row[key].is_integer():
+                row[key] = int(row[key])
     return rows
 
 

@@ -18,6 +18,7 @@ stops it at once.
 
 from __future__ import annotations
 
+import logging
 import re
 import signal
 import sqlite3
@@ -26,6 +27,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+log = logging.getLogger(__name__)
 MAX_VALUE_BYTES = 50_000_000  # the longest string or blob a statement may build
 
 # Pragmas that only report. Those in NAMED take a table or index name as argument (that
@@ -106,6 +108,41 @@ class Guard:
         return _ACTION_NAMES.get(action, f"that statement (action {action})")
 
 
+MAX_WIDTH = 10_000  # the widest field printf() may pad to
+# a printf conversion: flags, width (digits or *), precision (digits or *), the conversion
+_CONVERSION = re.compile(r"%([-+ 0#!,]*)(\d+|\*)?(?:\.(\d+|\*))?([a-zA-Z%])")
+_printer = None
+_refusals = threading.local()  # why a guarded function refused, for the message
+
+
+def _printf(fmt, *args):
+    """SQLite's printf()/format(), refusing a width or precision over MAX_WIDTH: padding
+    happens inside one virtual-machine step, which no time limit can interrupt
+    (``printf('%.*c', 2000000000, 'x')`` would run for a minute)."""
+    global _printer
+    if not isinstance(fmt, str):
+        return None
+    if _printer is None:
+        _printer = sqlite3.connect(":memory:", check_same_thread=False)
+    values = list(args)
+    for _flags, width, precision, kind in _CONVERSION.findall(fmt):
+        if kind == "%":
+            continue
+        for part in (width, precision):
+            if part == "*":  # the amount is the next argument, read as SQLite reads it
+                value = values.pop(0) if values else 0
+                amount = _printer.execute("SELECT CAST(? AS INTEGER)", (value,)).fetchone()[0]
+            else:
+                amount = int(part or 0)
+            if abs(amount) > MAX_WIDTH:
+                _refusals.last = f"a printf() width of {amount:,} (over {MAX_WIDTH:,})"
+                raise ValueError(_refusals.last)
+        if values:
+            values.pop(0)  # the value this conversion prints
+    marks = ", ".join("?" for _ in range(len(args) + 1))
+    return _printer.execute(f"SELECT printf({marks})", (fmt, *args)).fetchone()[0]
+
+
 def protect(conn: sqlite3.Connection) -> Guard:
     """Make ``conn`` read-only in every way SQLite allows; returns its authorizer (a new
     one each time: calling this again on a protected connection is harmless)."""
@@ -113,6 +150,8 @@ def protect(conn: sqlite3.Connection) -> Guard:
     conn.execute("PRAGMA query_only = 1")
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    for name in ("printf", "format"):
+        conn.create_function(name, -1, _printf)
     if hasattr(conn, "enable_load_extension"):  # Pythons built without it cannot load any
         conn.enable_load_extension(False)
     guard = Guard()
@@ -155,6 +194,7 @@ def run(
             "here: SELECT, WITH, VALUES, EXPLAIN, read-only PRAGMAs)"
         )
     guard = protect(conn)
+    _refusals.last = None
     deadline = time.monotonic() + time_limit
     stop = threading.Event()
 
@@ -167,6 +207,7 @@ def run(
         # statement inside SQLite, which a KeyboardInterrupt alone cannot do
         previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     conn.set_progress_handler(progress, 1000)
+    log.info("running the statement (time limit %g s; Ctrl-C stops it)", time_limit)
     try:
         cursor = conn.execute(statement, tuple(params))
         rows = cursor.fetchmany(max_rows + 1)
@@ -186,6 +227,10 @@ def run(
             raise Refused(
                 f"refused: {what} (the database is read-only here; only reading statements run)"
             ) from None
+        if "one statement at a time" in message:
+            raise Refused("refused: more than one statement (one at a time)") from None
+        if "user-defined function raised" in message and getattr(_refusals, "last", None):
+            raise Refused(f"refused: {_refusals.last}") from None
         if "too big" in message:
             raise Refused(
                 f"refused: a value over {MAX_VALUE_BYTES // 1_000_000} MB ({message})"

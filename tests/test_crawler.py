@@ -94,6 +94,8 @@ def test_crawl_killed_midway_and_restarted_ends_with_the_same_database(tmp_path)
     assert snapshot(killed) == snapshot(reference)
     first, second = runs(killed)
     assert first["status"] == "failed" and first["errors"] == {"interrupted": 1}
+    # the killed run's row counts what it stored (each article counted in its transaction)
+    assert first["articles_new"] == stored_when_killed
     assert second["articles_new"] == 40 - stored_when_killed
 
 
