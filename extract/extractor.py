@@ -96,18 +96,20 @@ def extract(
     published: date | None = None,
     title: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    year: int | None = None,
 ) -> ArticleFacts:
     """Every fact in one article. ``raw_text`` is normalized first; all offsets point into
     ``ArticleFacts.text``. Without ``title`` the first non-empty line is the title; without
-    ``published`` a dateline near the top is looked for. ``progress(done, total)`` is told
-    the characters done before each paragraph, for long inputs."""
+    ``published`` a dateline near the top is looked for; ``year`` is the article's year when
+    only that is known (a partial date). ``progress(done, total)`` is told the characters
+    done before each paragraph, for long inputs."""
     text = normalize.text(raw_text)
     lines = [line for line in text.split("\n") if line.strip()]
     if title is None and lines:
         title = normalize.squash(lines[0])
     if published is None:
         published = dates.dateline(lines[:6])
-    year = _article_year(text, published)
+    year = _article_year(text, published) if published or not year else year
     province, province_current = provinces.detect(text, published)
     result = ArticleFacts(text, title, published, year, province, province_current)
     result.rules_version = rules.version()

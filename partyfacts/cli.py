@@ -35,6 +35,24 @@ def _published(_ctx, _param, value: str | None) -> date | None:
     return day
 
 
+def _partial_published(_ctx, _param, value: str | None) -> date | str | None:
+    """A date, or only a year or a month (2019, 2019-07)."""
+    try:
+        return pipeline.parse_published(value)
+    except pipeline.InputError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _province(_ctx, _param, value: str | None) -> str | None:
+    """A province as the registry names it; case and diacritics do not matter."""
+    if not value:
+        return None
+    try:
+        return pipeline.resolve_province(value)
+    except pipeline.InputError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 def fail(message: str, code: int) -> None:
     """One line on stderr, then exit with ``code`` (see ``exitcodes``)."""
     click.echo(f"partyfacts: error: {message}", err=True)
@@ -151,7 +169,12 @@ def _long_input_progress(path: str):
 
 
 def _extract_files(
-    paths: list[str], db, published: date | None, out, max_bytes: int | None = None
+    paths: list[str],
+    db,
+    published: date | str | None,
+    out,
+    max_bytes: int | None = None,
+    province: str | None = None,
 ) -> tuple[int, int, dict]:
     """Extract each file, print its JSON line to ``out``, store it in ``db``. Returns
     (done, failed, store outcomes)."""
@@ -162,8 +185,9 @@ def _extract_files(
             progress, close = _long_input_progress(path)
             try:
                 extraction = pipeline.from_file(
-                    path, published=published, max_bytes=max_bytes, progress=progress
-                )
+                    path, published=published, max_bytes=max_bytes, progress=progress,
+                    province=province,
+                )  # fmt: skip
             except pipeline.InputError as error:
                 click.echo(f"partyfacts: error: {path}: {error}", err=True)
                 failed += 1
@@ -171,7 +195,9 @@ def _extract_files(
             finally:
                 close()
             if out is not None:
-                line = pipeline.as_json(extraction, with_text=pipeline.is_html(path))
+                # a page's extracted text goes with it (stdin may be a page too)
+                with_text = pipeline.is_html(path) or path == pipeline.STDIN
+                line = pipeline.as_json(extraction, with_text=with_text)
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
             if db is not None:
                 outcome = store.save(db, extraction)  # a database problem ends the command
@@ -192,9 +218,16 @@ def _extract_files(
 )
 @click.option(
     "--published",
-    callback=_published,
+    callback=_partial_published,
     default=None,
-    help="Publication date of the articles (YYYY-MM-DD), when the text has none.",
+    help="Publication date of the articles when the text has none: YYYY-MM-DD, or only a "
+    "year or month (2019, 2019-07).",
+)
+@click.option(
+    "--province",
+    callback=_province,
+    default=None,
+    help="The province the articles are about (wins over the one read from the text).",
 )
 @click.option(
     "--max-size",
@@ -205,14 +238,12 @@ def _extract_files(
     help="Refuse input files bigger than this (default 10, or PARTYFACTS_MAX_INPUT_MB).",
 )
 @click.pass_obj
-def extract(
-    opts, files: tuple[str, ...], db_path: str | None, published: date | None, max_mb
-) -> None:
+def extract(opts, files: tuple[str, ...], db_path: str | None, published, province, max_mb) -> None:
     """Extract facts from article files; print one JSON line per file (FACTS.md).
 
     FILES are plain-text articles (.txt: the first line is the title) or saved news pages
     (.html, .htm, .html.gz: title, date and body are extracted first, and the line also
-    carries `text`). A file that is missing, empty, binary, not UTF-8, too big (--max-size)
+    carries `text`); `-` reads one article from standard input. A file that is missing, empty, binary, not UTF-8, too big (--max-size)
     or not a readable page gets a one-line error on stderr; the other files are still
     processed and the exit code is 1. A long input shows its progress.
 
@@ -221,14 +252,95 @@ def extract(
       partyfacts extract ../shared/corpus/seeds/*.txt > facts.jsonl
       partyfacts extract page.html.gz
       partyfacts extract article.txt --db data/partyfacts.db --published 2013-01-15
+      cat article.txt | partyfacts extract - --province "Lai Châu" --published 2019-07
     """
     opts = opts.replace(max_input_mb=max_mb)
     db = None
     if db_path:
         opts = opts.replace(db=db_path)
         db = _open_store(opts)
-    _, failed, _ = _extract_files(list(files), db, published, sys.stdout, opts.max_input_bytes)
+    _, failed, _ = _extract_files(
+        list(files), db, published, sys.stdout, opts.max_input_bytes, province
+    )
     if failed:
+        sys.exit(exitcodes.FAILED)
+
+
+@main.command(name="import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--province",
+    callback=_province,
+    default=None,
+    help="Province of the articles whose records name none.",
+)
+@click.option(
+    "--max-size",
+    "max_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="MB",
+    help="Skip articles bigger than this (default 10, or PARTYFACTS_MAX_INPUT_MB).",
+)
+@_DB
+@click.pass_obj
+def import_command(opts, sources, province, max_mb, db_path) -> None:
+    """Import articles you already have into the database: JSON Lines, JSON or CSV (a text
+    or HTML column; optional id, url, title, published (2019, 2019-07 or a full date),
+    province, site; news-please, Fundus and trafilatura output as they are), WARC or
+    WARC.gz (each HTML response record), .txt and .html files, folders of these, or `-`
+    for standard input.
+
+    Streaming, with a summary of what was read, stored, unchanged and skipped (by
+    reason). Same article twice is one article; a bad record is a logged skip with its
+    line or record number, and the rest goes on (exit 1 when any record was bad; a WARC's
+    non-HTML and non-200 records are simply passed over).
+
+    \b
+    Example:
+      partyfacts import articles.jsonl colleagues.csv crawl.warc.gz --db data/partyfacts.db
+      partyfacts import news-please-output/ fundus.json --province "Lai Châu"
+      zcat crawl.warc.gz | partyfacts import -
+    """
+    from . import ingest
+
+    opts = opts.replace(db=db_path, max_input_mb=max_mb)
+    db = _open_store(opts)
+    counter = {"n": 0}
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=0, label="importing", file=sys.stderr, show_pos=True)
+        bar.__enter__()
+
+    def on_record(where: str) -> None:
+        counter["n"] += 1
+        if bar is not None:
+            bar.update(1)
+        elif counter["n"] % 100 == 0:
+            log.info("imported %d records (now at %s)", counter["n"], where)
+
+    try:
+        summary = ingest.import_sources(
+            db, sources, max_bytes=opts.max_input_bytes, province=province, on_record=on_record
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    stored = summary.outcomes["new"] + summary.outcomes["updated"]
+    click.echo(
+        f"Read {summary.read} records: {stored} stored ({summary.outcomes['new']} new, "
+        f"{summary.outcomes['updated']} updated), {summary.outcomes['unchanged']} unchanged, "
+        f"{sum(summary.skipped.values())} skipped."
+        + (
+            f" {summary.other_records} other WARC records passed over."
+            if summary.other_records
+            else ""
+        )
+    )
+    if summary.skipped:
+        rows = [{"skipped": reason, "records": n} for reason, n in summary.skipped.most_common()]
+        output.write(rows, ["skipped", "records"], count=False, grouped=())
+    if summary.bad:
         sys.exit(exitcodes.FAILED)
 
 

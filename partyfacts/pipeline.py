@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -65,36 +66,64 @@ def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
 
 def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     """The text of a ``.txt`` article, or InputError with a one-line reason."""
-    data = read_bytes(path, max_bytes)
-    if not data.strip():
-        raise InputError("empty file")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError("UTF-16 text, not UTF-8; convert it to UTF-8 first")
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes), not article text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"not UTF-8 (invalid byte 0x{data[error.start]:02x} at offset {error.start}); "
-            "convert it to UTF-8 first"
-        ) from error
-    if not text.strip():
-        raise InputError("empty file")
-    return text
+    return _text_of(read_bytes(path, max_bytes))
+
+
+# "2019", "2019-07", "07/2019", "7-2019", "tháng 7/2019", "tháng 7 năm 2019"
+_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*$")
+_YEAR_MONTH = re.compile(
+    r"^\s*(?:((?:19|20)\d{2})[-/.](\d{1,2})|(?:tháng\s+)?(\d{1,2})\s*(?:[-/.]|\s+năm\s+)\s*((?:19|20)\d{2}))\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_published(value: str | date | None) -> date | str | None:
+    """A publication date as given: a full date (``2019-07-12``, ``12/07/2019``, an ISO
+    timestamp), or only a year or a month (``2019``, ``2019-07``, ``07/2019``), kept as
+    ``YYYY`` / ``YYYY-MM``. InputError for anything else."""
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text or text.lower() in ("none", "null", "nan"):
+        return None
+    if match := _YEAR.match(text):
+        return match.group(1)
+    if match := _YEAR_MONTH.match(text):
+        year, month = (
+            (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        )
+        if 1 <= int(month) <= 12:
+            return f"{year}-{int(month):02d}"
+    from .extract import dates
+
+    day = dates.parse_day(text)
+    if day is None:
+        raise InputError(f"not a date: {text!r} (a date, or a year or month: 2019, 2019-07)")
+    return day
+
+
+def _year_of(published: date | str | None) -> int | None:
+    if isinstance(published, date):
+        return published.year
+    return int(published[:4]) if published else None
 
 
 def extract_facts(
     text: str,
     *,
-    published: date | None,
+    published: date | str | None,
     title: str | None,
     province: str | None,
     progress: Progress | None = None,
 ) -> extractor.ArticleFacts:
     """The extractor's facts, with the site registry's province (named as in force on the
-    article's date) in place of the one read from the text, when there is one."""
-    result = extractor.extract(text, published=published, title=title, progress=progress)
+    article's date) in place of the one read from the text, when there is one. A partial
+    ``published`` (``2019``, ``2019-07``) gives the article its year, not a day."""
+    published = parse_published(published)
+    day = published if isinstance(published, date) else None
+    result = extractor.extract(
+        text, published=day, title=title, progress=progress, year=_year_of(published)
+    )
     if province:
         result.province = provinces.as_of(province, result.published)
         result.province_current = provinces.current(province)
@@ -105,7 +134,7 @@ def from_text(
     text: str,
     *,
     doc: str | None = None,
-    published: date | None = None,
+    published: date | str | None = None,
     title: str | None = None,
     url: str | None = None,
     site: str | None = None,
@@ -116,6 +145,7 @@ def from_text(
 ) -> Extraction:
     """Extract every fact from an article's text into a validated Extraction record.
     ``province`` (from the site registry) wins over the province read from the text."""
+    published = parse_published(published)
     result = extract_facts(
         text, published=published, title=title, province=province, progress=progress
     )
@@ -128,7 +158,7 @@ def from_text(
         site=site,
         content_hash=content_hash,
         title=result.title,
-        published=result.published,
+        published=result.published or (published if isinstance(published, str) else None),
         lead=lead,
         author=author,
         text=result.text,
@@ -182,14 +212,7 @@ def is_html(path: str | Path) -> bool:
 
 def read_page(path: str | Path, max_bytes: int | None = None) -> article_module.Page:
     """A saved news page (``.html``, ``.htm``, ``.html.gz``) through the article extractor."""
-    data = read_bytes(path, max_bytes)
-    try:
-        page = article_module.article(data)
-    except article_module.PageError as error:
-        raise InputError(str(error)) from error
-    if not page.text:
-        raise InputError(f"no article text found in the page ({_megabytes(len(data))} of HTML)")
-    return page
+    return _page_of(read_bytes(path, max_bytes))
 
 
 def page_text(page: article_module.Page) -> str:
@@ -206,24 +229,110 @@ def page_text(page: article_module.Page) -> str:
     return f"{page.title}\n\n{body}" if body else page.title
 
 
+STDIN = "-"
+
+
+def read_stdin(max_bytes: int | None = None) -> bytes:
+    """Standard input's bytes (unpacked if gzip), never more than ``max_bytes``."""
+    import sys
+
+    data = sys.stdin.buffer.read(max_bytes + 1 if max_bytes else -1)
+    if max_bytes and len(data) > max_bytes:
+        raise InputError(f"more than the {max_bytes / 1e6:g} MB limit (--max-size, "
+                         "PARTYFACTS_MAX_INPUT_MB)")  # fmt: skip
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = article_module.gunzip(data, max_bytes)
+        except article_module.PageError as error:
+            raise InputError(str(error)) from None
+    return data
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head
+
+
+def _text_of(data: bytes) -> str:
+    """Bytes of a .txt article as text, or InputError with a one-line reason."""
+    if not data.strip():
+        raise InputError("empty file")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError("UTF-16 text, not UTF-8; convert it to UTF-8 first")
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes), not article text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not UTF-8 (invalid byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "convert it to UTF-8 first"
+        ) from error
+    if not text.strip():
+        raise InputError("empty file")
+    return text
+
+
+def _page_of(data: bytes, url: str | None = None) -> article_module.Page:
+    try:
+        page = article_module.article(data, url=url)
+    except article_module.PageError as error:
+        raise InputError(str(error)) from error
+    if not page.text:
+        raise InputError(f"no article text found in the page ({_megabytes(len(data))} of HTML)")
+    return page
+
+
 def from_file(
     path: str | Path,
-    published: date | None = None,
+    published: date | str | None = None,
     *,
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    province: str | None = None,
 ) -> Extraction:
-    """A ``.txt`` article, or a saved HTML page, extracted into an Extraction record.
-    Files over ``max_bytes`` are refused (InputError)."""
-    if is_html(path):
-        page = read_page(path, max_bytes)
+    """A ``.txt`` article, or a saved HTML page, extracted into an Extraction record
+    (``-``: standard input, a page if it looks like HTML). Files over ``max_bytes`` are
+    refused (InputError). ``province`` (a registry name) wins over the text's."""
+    html = is_html(path)
+    if str(path) == STDIN:
+        data = read_stdin(max_bytes)
+        html = looks_like_html(data)
+    elif html:
+        data = read_bytes(path, max_bytes)
+    else:
+        data = None
+    if html:
+        page = _page_of(data)
         return from_text(
             page_text(page), doc=str(path), title=page.title, published=published or page.published,
-            lead=page.lead, author=page.author, progress=progress,
+            lead=page.lead, author=page.author, progress=progress, province=province,
         )  # fmt: skip
-    return from_text(
-        read_text(path, max_bytes), doc=str(path), published=published, progress=progress
-    )
+    text = _text_of(data) if data is not None else read_text(path, max_bytes)
+    return from_text(text, doc=str(path), published=published, progress=progress,
+                     province=province)  # fmt: skip
+
+
+def resolve_province(name: str) -> str:
+    """A province as the registry names it, from what a user typed (case and diacritics
+    do not matter: ``lai chau`` is Lai Châu); InputError naming the near ones otherwise."""
+    from .extract import provinces
+
+    def squashed(text: str) -> str:  # "Hà Nội", "ha noi", "Hanoi" -> "hanoi"
+        return normalize.fold(text).replace(" ", "").replace("-", "")
+
+    known = list(provinces.registry())
+    wanted = squashed(name)
+    for candidate in known:
+        if squashed(candidate) == wanted:
+            return candidate
+    near = [k for k in known if wanted[:3] and squashed(k).startswith(wanted[:3])]
+    hint = f"; did you mean {', '.join(near[:5])}?" if near else ""
+    raise InputError(f"not a province: {name!r}{hint}")
+
+
+def _iso(published: date | str | None) -> str | None:
+    return published.isoformat() if isinstance(published, date) else published
 
 
 def as_json(extraction: Extraction, *, with_text: bool = False) -> dict[str, Any]:
@@ -232,7 +341,7 @@ def as_json(extraction: Extraction, *, with_text: bool = False) -> dict[str, Any
     out: dict[str, Any] = {
         "doc": article.doc or article.url,
         "title": article.title,
-        "published": article.published.isoformat() if article.published else None,
+        "published": _iso(article.published),
         "province": article.province,
         "province_current": article.province_current,
         "rules_version": extraction.rules_version,
