@@ -28,20 +28,33 @@ class RunRecorder:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
+    def _refuse(self, spider, status: str, message: str) -> None:
+        """No request is made: one error line, the run's status, the spider closed."""
+        log.error("%s", message)
+        spider.refused = True
+        self.crawler.stats.set_value("partyfacts/run_status", status)
+        self.crawler.engine.close_spider(spider, status)
+
     def spider_opened(self, spider) -> None:
         settings = self.crawler.settings
         path = settings["PARTYFACTS_DB"]
-        self.lock = state.SiteLock(path, spider.name)
         try:
+            self.lock = state.SiteLock(path, spider.name)
             self.lock.acquire()
         except state.AlreadyRunning as error:
-            log.error("%s", error)
             self.lock = None
-            self.crawler.stats.set_value("partyfacts/run_status", "already_running")
-            self.crawler.engine.close_spider(spider, "already_running")
-            return
-        self.db = store.connect(path, settings.getfloat("PARTYFACTS_LOCK_TIMEOUT", 60))
-        self.run_id = state.start_run(self.db, spider.name)
+            return self._refuse(spider, "already_running", str(error))
+        except OSError as error:
+            self.lock = None
+            return self._refuse(spider, "failed", f"cannot create the crawl lock: {error}")
+        try:
+            self.db = store.connect(path, settings.getfloat("PARTYFACTS_LOCK_TIMEOUT", 60))
+            self.run_id = state.start_run(self.db, spider.name)
+        except store.StoreError as error:
+            self.lock.release()
+            self.lock = None
+            return self._refuse(spider, "failed", str(error))
+        spider.run_id = self.run_id  # the store pipeline counts each article in this run
         known = state.known(self.db, spider.name)
         spider.known = known.pages
         spider.trust_known = known.previous_run_complete and not spider.full

@@ -49,7 +49,7 @@ def _measure(page: article_module.Page) -> dict[str, int]:
     }
 
 
-def extract_and_store(db, item: dict, site, since: date | None) -> Outcome:
+def extract_and_store(db, item: dict, site, since: date | None, spider=None) -> Outcome:
     """Runs in the worker thread. Raises PageError (undecodable) or StoreError."""
     page = article_module.article(
         item["body"], url=item["url"], selectors=site.selectors, charset=item.get("charset")
@@ -90,7 +90,15 @@ def extract_and_store(db, item: dict, site, since: date | None) -> Outcome:
         "relevance": judged.score,
         "relevance_terms": json.dumps(judged.terms, ensure_ascii=False),
     }
-    status = store.save(db, extraction, etag=etag, last_modified=modified, crawl=crawl)
+    run_id = getattr(spider, "run_id", None) if spider is not None else None
+    status = store.save(
+        db,
+        extraction,
+        etag=etag,
+        last_modified=modified,
+        crawl=crawl,
+        also=lambda outcome: state.count_in_run(db, run_id, outcome),
+    )  # fmt: skip  (the run counts the article in the same transaction)
     if status in ("new", "updated"):
         measures["stored"] = 1
         measures["with_facts"] = int(bool(extraction.quantities or extraction.officials))
@@ -130,7 +138,7 @@ class StorePipeline:
     def _work(self, item: dict, spider) -> Outcome:
         db = self._connect()
         try:
-            return extract_and_store(db, item, spider.site, spider.since)
+            return extract_and_store(db, item, spider.site, spider.since, spider)
         except article_module.PageError as error:
             if "empty page" in str(error):
                 state.remember_page(db, spider.name, item["canonical_url"], "skipped", str(error),

@@ -37,6 +37,7 @@ EXTENSIONS = {
     "partyfacts.crawler.extensions.RunRecorder": 100,
     "scrapy.extensions.remote_control.RemoteControl": None,  # no listening port of our own
 }
+COMMANDS_MODULE = "partyfacts.crawler.commands"  # crawl and check with honest exit codes
 SPIDER_CONTRACTS = {"partyfacts.crawler.contracts.SampleUrlContract": 10}
 
 # partyfacts' own settings, from defaults.toml and the PARTYFACTS_* environment

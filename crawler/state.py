@@ -176,6 +176,16 @@ def start_run(db, site: str) -> int:
     return store.retrying(db, work)
 
 
+def count_in_run(db, run_id: int | None, outcome: str) -> None:
+    """Count a stored article in its run's row; called inside the article's own
+    transaction, so a killed run's row says what it stored."""
+    if run_id is not None and outcome in ("new", "updated"):
+        db.execute(
+            f"UPDATE crawl_runs SET articles_{outcome} = articles_{outcome} + 1 WHERE id = ?",
+            (run_id,),
+        )
+
+
 def finish_run(
     db, run_id: int, counts: dict[str, int], errors: dict[str, int], finished: bool
 ) -> str:

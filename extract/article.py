@@ -13,9 +13,10 @@ them raises PageError instead of being stored as mojibake.
 from __future__ import annotations
 
 import codecs
-import gzip
+import html as html_module
 import logging
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urljoin
@@ -58,17 +59,32 @@ def _codec(name: str | None) -> str | None:
         return None
     try:
         return codecs.lookup(name.strip().strip("\"'").lower()).name
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not a name at all ("\x00")
         return None
+
+
+def gunzip(data: bytes, limit: int | None = None) -> bytes:
+    """The unpacked bytes of gzip data; PageError for corrupt or truncated data, or (with
+    ``limit``) for data that unpacks to more than ``limit`` bytes (read no further)."""
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = unpacker.decompress(data, (limit + 1) if limit else 0)
+    except zlib.error as error:
+        raise PageError(f"corrupt gzip data ({error})") from None
+    if limit and len(out) > limit:
+        raise PageError(f"unpacks to more than {limit / 1e6:g} MB")
+    if not unpacker.eof:
+        raise PageError(
+            f"truncated gzip data (the file ends {len(data):,} bytes in, before its "
+            "compressed stream does)"
+        )
+    return out
 
 
 def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
     """(text, charset) of a page's bytes; PageError when no charset fits."""
     if body[:2] == b"\x1f\x8b":
-        try:
-            body = gzip.decompress(body)
-        except OSError as error:
-            raise PageError(f"corrupt gzip data: {error}") from error
+        body = gunzip(body)
     if not body.strip():
         raise PageError("empty page")
     candidates = []
@@ -84,7 +100,7 @@ def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
     for charset in dict.fromkeys(candidates):
         try:
             text = body.decode(charset)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # also codecs that decode nothing ("undefined")
             continue
         if charset in ("cp1252", "latin-1", "iso8859-1") and _CP1258_TONES.search(body):
             continue  # Vietnamese windows-1258 bytes mislabelled as Western
@@ -95,9 +111,60 @@ def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
     )
 
 
+# libxml2 stops at a text node or attribute over 10 MB and silently drops the rest of the
+# page; scripts, styles and inline data: URIs hold no article text, so big ones are emptied
+# before any parser sees the page.
+_BULKY_ELEMENT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_BULKY_DATA_URI = re.compile(r"""(["'])data:[^"'\s]{100000,}\1""")
+_BULKY = 100_000
+
+
+def _without_bulk(html: str) -> str:
+    if len(html) < _BULKY:
+        return html
+    html = _BULKY_ELEMENT.sub(
+        lambda m: m.group(1) + m.group(4) if len(m.group(3)) > _BULKY else m.group(0), html
+    )
+    return _BULKY_DATA_URI.sub('""', html)
+
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_BREAK = re.compile(r"<(?:br\s*/?|/p|/div|/li|/h\d)\s*>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def plain(text: str) -> str:
+    """Text without markup or character entities: sites put escaped HTML in their
+    description metadata (``&lt;br&gt;&lt;a href=...&gt;``, ``&amp;quot;``), which the parser
+    turns into literal tags and entities in the text."""
+    for _ in range(3):  # entities escaped twice or three times over
+        if not _ENTITY.search(text):
+            break
+        text = html_module.unescape(text)
+    if _TAG.search(text):
+        text = _TAG.sub(" ", _BREAK.sub("\n", text))
+    return "\n".join(normalize.squash(line.replace("\xa0", " ")) for line in text.split("\n"))
+
+
+def _once(text: str) -> str:
+    """Each paragraph once: a lead that the body repeats, or a paragraph a page prints
+    twice, would otherwise have its figures counted twice."""
+    seen: set[str] = set()
+    kept = []
+    for line in text.split("\n"):
+        key = normalize.key(line)
+        if len(key) >= 20:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
 def _tree(html: str) -> lxml.html.HtmlElement:
     try:
-        tree = lxml.html.document_fromstring(html)
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        tree = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise PageError(f"not HTML: {error}") from error
     return tree
@@ -258,6 +325,7 @@ def article(
         html, used = decode(html, charset)
     if not html.strip():
         raise PageError("empty page")
+    html = _without_bulk(html)
     tree = _tree(html)
     for node in _select(tree, selectors.get("exclude")):
         # blocks the site's layout puts inside the article (related-article boxes, ad slots)
@@ -266,18 +334,21 @@ def article(
     if selectors.get("exclude"):
         html = lxml.html.tostring(tree, encoding="unicode")  # trafilatura reads the text
     title = _title(tree, selectors)
+    title = plain(title) if title else title
     published_at = _published(tree, html, title, selectors)
-    body = _body(html, tree, selectors)
+    body = plain(_body(html, tree, selectors))
     body = _without_headline(body, title)
     lead = (
         _text_of(_select(tree, selectors.get("lead")))
         or _text_of(_select(tree, _GENERIC_LEAD)[:1])
         or _meta(tree, "description", "og:description")
     )
+    lead = plain(lead) if lead else lead
     if lead and len(lead) > 40:
         # the lead opens the article; generic extractors sometimes move it to the end
         body = body.replace(lead, "").strip() if lead in body else body
         body = f"{lead}\n\n{body}" if body else lead
+    body = _once(body)
     author = _text_of(_select(tree, selectors.get("author"))) or _meta(
         tree, "author", "article:author"
     )
@@ -293,7 +364,7 @@ def article(
         title=normalize.text(title) if title else None,
         published=published_at.date() if published_at else None,
         text=normalize.text(body).strip(),
-        lead=normalize.text(lead) if lead else None,
+        lead=normalize.text(lead.replace("\n", " ")) if lead else None,
         author=author,
         canonical_url=canonical_url,
         published_at=published_at,

@@ -8,6 +8,7 @@ positions in the stored article text, and officials merged per person.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -267,18 +268,22 @@ def extract(
     published: date | None = None,
     title: str | None = None,
     province: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    year: int | None = None,
 ) -> ArticleFacts:
     """Every fact in one article. ``raw_text`` is normalized first; all offsets point into
     ``ArticleFacts.text``. Without ``title`` the first non-empty line is the title; without
     ``published`` a dateline near the top is looked for; without ``province`` (the caller's:
-    a site's, an import's) the province is read from the text."""
+    a site's, an import's) the province is read from the text; ``year`` is the article's year
+    when only that is known (a partial date). ``progress(done, total)`` is told the
+    characters done before each paragraph, for long inputs."""
     text = normalize.text(raw_text)
     lines = [line for line in text.split("\n") if line.strip()]
     if title is None and lines:
         title = normalize.squash(lines[0])
     if published is None:
         published = dates.dateline(lines)
-    year = _article_year(text, published)
+    year = _article_year(text, published) if published or not year else year
     # relative times ("năm nay", "5 năm qua") count from the publication date, else from the
     # end of the article's year
     reference = published or (date(year, 12, 31) if year else None)
@@ -313,6 +318,8 @@ def extract(
     for index, sentence, found_bodies, mentions in split:
         if index != paragraph_index:  # a new paragraph carries nothing over...
             paragraph_index = index
+            if progress:
+                progress(sentence.start, len(text))
             carried_time, context.carried = None, None
             # (the last figure stays at hand: a paragraph opening "Trong đó, ..." goes on
             # breaking it down, even past a paragraph with no figure)

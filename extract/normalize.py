@@ -53,3 +53,10 @@ def squash(span: str) -> str:
 def key(phrase: str) -> str:
     """A comparison key: normalized, case-folded, spacing collapsed."""
     return squash(text(phrase)).casefold()
+
+
+def fold(phrase: str) -> str:
+    """Case and diacritics folded (``Lai Châu``, ``lai chau``, ``LAI CHÂU`` -> ``lai chau``),
+    for matching what a user types against names; never for storage."""
+    decomposed = unicodedata.normalize("NFD", phrase.replace("đ", "d").replace("Đ", "D"))
+    return squash("".join(c for c in decomposed if not unicodedata.combining(c))).casefold()

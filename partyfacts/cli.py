@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from . import evaluate, output, pipeline, store
+from . import database, evaluate, exitcodes, output, pipeline, store
 from . import options as options_module
-from .extract import dates, provinces
+from .extract import dates
 from .schemas import CATEGORIES, EVENTS, RECORDS, SCOPES, STATUSES, json_schema
 
 CORPUS = Path(__file__).with_name("corpus")
@@ -34,8 +35,69 @@ def _published(_ctx, _param, value: str | None) -> date | None:
     return day
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR.")
+def _partial_published(_ctx, _param, value: str | None) -> date | str | None:
+    """A date, or only a year or a month (2019, 2019-07)."""
+    try:
+        return pipeline.parse_published(value)
+    except pipeline.InputError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _province(_ctx, _param, value: str | None) -> str | None:
+    """A province as the registry names it; case and diacritics do not matter."""
+    if not value:
+        return None
+    try:
+        return pipeline.resolve_province(value)
+    except pipeline.InputError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def fail(message: str, code: int) -> None:
+    """One line on stderr, then exit with ``code`` (see ``exitcodes``)."""
+    click.echo(f"partyfacts: error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Logs to whatever ``sys.stderr`` is when a record is written (click's test runner
+    swaps it), not to the stream that was current when logging was set up."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        return None
+
+
+class _Main(click.Group):
+    """Every command's failures that are not its own: a database that cannot be used (one
+    line naming the file, its exit code), a bad setting, Ctrl-C."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except database.DatabaseError as error:
+            fail(str(error), error.code)
+        except sqlite3.DatabaseError as error:  # met half-way through: a corrupt page
+            path = database.last_opened[0] if database.last_opened else Path("?")
+            found = database.explain(path, error, writing=False)
+            fail(str(found), found.code)
+        except options_module.SettingError as error:
+            fail(f"bad setting {error}", exitcodes.USAGE)
+        except KeyboardInterrupt:
+            fail("interrupted", exitcodes.INTERRUPTED)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--log-level",
+    default=None,
+    type=click.Choice(options_module.LOG_LEVELS, case_sensitive=False),
+    help="What is logged on stderr (default WARNING, or PARTYFACTS_LOG_LEVEL).",
+)
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """Facts about party building from Vietnamese provincial news, into SQLite.
@@ -48,17 +110,15 @@ def main(ctx: click.Context, log_level: str | None) -> None:
     logging.basicConfig(
         level=getattr(logging, opts.log_level, logging.WARNING),
         format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[_StderrHandler()],
+        force=True,  # underthesea's import sets up the root logger already
     )
     ctx.obj = opts
 
 
 def _open_store(opts):
-    """The database for writing, or a one-line error (corrupt file, no permission, locked)."""
-    try:
-        return store.connect(opts.db, opts.lock_timeout)
-    except store.StoreError as error:
-        raise click.ClickException(str(error)) from error
+    """The database for writing; DatabaseError (one line, its exit code) when it cannot be."""
+    return store.connect(opts.db, opts.lock_timeout)
 
 
 def _progress(items: list, label: str):
@@ -79,20 +139,42 @@ class _Quiet:
         return None
 
 
-def _province(_ctx, _param, value: str | None) -> str | None:
-    if value is None:
-        return None
-    name = provinces.resolve(value)
-    if name is None:
-        raise click.BadParameter(
-            f"not a province: {value!r} (a province or centrally-run city, e.g. 'Lai Châu', "
-            "'lai chau', 'TP HCM')"
-        )
-    return name
+LONG_INPUT = 500_000  # characters: above this, an input's own progress is shown
+
+
+def _long_input_progress(path: str):
+    """progress(done, total) for one long input: a bar on a terminal, else a log line per
+    tenth (INFO)."""
+    state = {"bar": None, "tenth": 0}
+
+    def progress(done: int, total: int) -> None:
+        if total < LONG_INPUT:
+            return
+        if sys.stderr.isatty():
+            if state["bar"] is None:
+                state["bar"] = click.progressbar(
+                    length=total, label=f"{path}", file=sys.stderr, show_percent=True
+                )
+                state["bar"].__enter__()
+            state["bar"].update(done - state["bar"].pos)
+        elif done * 10 // total > state["tenth"]:
+            state["tenth"] = done * 10 // total
+            log.info("%s: %d%% of %s characters", path, state["tenth"] * 10, f"{total:,}")
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+    return progress, close
 
 
 def _extract_files(
-    paths: list[str], db, published: date | None, out, province: str | None = None
+    paths: list[str],
+    db,
+    published: date | str | None,
+    out,
+    max_bytes: int | None = None,
+    province: str | None = None,
 ) -> tuple[int, int, dict]:
     """Extract each file, print its JSON line to ``out``, store it in ``db``. Returns
     (done, failed, store outcomes)."""
@@ -100,22 +182,25 @@ def _extract_files(
     outcomes: dict[str, int] = {}
     with _progress(paths, "extracting") as items:
         for path in items:
+            progress, close = _long_input_progress(path)
             try:
-                extraction = pipeline.from_file(path, published=published, province=province)
+                extraction = pipeline.from_file(
+                    path, published=published, max_bytes=max_bytes, progress=progress,
+                    province=province,
+                )  # fmt: skip
             except pipeline.InputError as error:
                 click.echo(f"partyfacts: error: {path}: {error}", err=True)
                 failed += 1
                 continue
+            finally:
+                close()
             if out is not None:
-                line = pipeline.as_json(extraction, with_text=pipeline.is_html(path))
+                # a page's extracted text goes with it (stdin may be a page too)
+                with_text = pipeline.is_html(path) or path == pipeline.STDIN
+                line = pipeline.as_json(extraction, with_text=with_text)
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
             if db is not None:
-                try:
-                    outcome = store.save(db, extraction)
-                except store.StoreError as error:
-                    click.echo(f"partyfacts: error: {path}: not stored: {error}", err=True)
-                    failed += 1
-                    continue
+                outcome = store.save(db, extraction)  # a database problem ends the command
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
                 log.info("%s: %s", path, outcome)
             done += 1
@@ -133,9 +218,18 @@ def _extract_files(
 )
 @click.option(
     "--published",
-    callback=_published,
+    callback=_partial_published,
     default=None,
-    help="Publication date of the articles (YYYY-MM-DD), when the text has none.",
+    help="Publication date of the articles when the text has none: YYYY-MM-DD, or only a "
+    "year or month (2019, 2019-07).",
+)
+@click.option(
+    "--max-size",
+    "max_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="MB",
+    help="Refuse input files bigger than this (default 10, or PARTYFACTS_MAX_INPUT_MB).",
 )
 @click.option(
     "--province",
@@ -146,16 +240,14 @@ def _extract_files(
     "article's date.",
 )
 @click.pass_obj
-def extract(
-    opts, files: tuple[str, ...], db_path: str | None, published: date | None, province: str | None
-) -> None:
+def extract(opts, files: tuple[str, ...], db_path: str | None, published, province, max_mb) -> None:
     """Extract facts from article files; print one JSON line per file (FACTS.md).
 
     FILES are plain-text articles (.txt: the first line is the title) or saved news pages
     (.html, .htm, .html.gz: title, date and body are extracted first, and the line also
-    carries `text`). A file that is missing, empty, binary, not UTF-8 or not a readable
-    page gets a one-line error on stderr; the other files are still processed and the exit
-    code is 1.
+    carries `text`); `-` reads one article from standard input. A file that is missing,
+    empty, binary, not UTF-8, too big (--max-size) or not a readable page gets a one-line error on stderr; the other files are still
+    processed and the exit code is 1. A long input shows its progress.
 
     \b
     Example:
@@ -163,14 +255,96 @@ def extract(
       partyfacts extract page.html.gz
       partyfacts extract article.txt --db data/partyfacts.db --published 2013-01-15
       partyfacts extract article.txt --province "lai chau"
+      cat article.txt | partyfacts extract - --province "Lai Châu" --published 2019-07
     """
+    opts = opts.replace(max_input_mb=max_mb)
     db = None
     if db_path:
         opts = opts.replace(db=db_path)
         db = _open_store(opts)
-    _, failed, _ = _extract_files(list(files), db, published, sys.stdout, province)
+    _, failed, _ = _extract_files(
+        list(files), db, published, sys.stdout, opts.max_input_bytes, province
+    )
     if failed:
-        sys.exit(1)
+        sys.exit(exitcodes.FAILED)
+
+
+@main.command(name="import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--province",
+    callback=_province,
+    default=None,
+    help="Province of the articles whose records name none.",
+)
+@click.option(
+    "--max-size",
+    "max_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="MB",
+    help="Skip articles bigger than this (default 10, or PARTYFACTS_MAX_INPUT_MB).",
+)
+@_DB
+@click.pass_obj
+def import_command(opts, sources, province, max_mb, db_path) -> None:
+    """Import articles you already have into the database: JSON Lines, JSON or CSV (a text
+    or HTML column; optional id, url, title, published (2019, 2019-07 or a full date),
+    province, site; news-please, Fundus and trafilatura output as they are), WARC or
+    WARC.gz (each HTML response record), .txt and .html files, folders of these, or `-`
+    for standard input.
+
+    Streaming, with a summary of what was read, stored, unchanged and skipped (by
+    reason). Same article twice is one article; a bad record is a logged skip with its
+    line or record number, and the rest goes on (exit 1 when any record was bad; a WARC's
+    non-HTML and non-200 records are simply passed over).
+
+    \b
+    Example:
+      partyfacts import articles.jsonl colleagues.csv crawl.warc.gz --db data/partyfacts.db
+      partyfacts import news-please-output/ fundus.json --province "Lai Châu"
+      zcat crawl.warc.gz | partyfacts import -
+    """
+    from . import ingest
+
+    opts = opts.replace(db=db_path, max_input_mb=max_mb)
+    db = _open_store(opts)
+    counter = {"n": 0}
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=0, label="importing", file=sys.stderr, show_pos=True)
+        bar.__enter__()
+
+    def on_record(where: str) -> None:
+        counter["n"] += 1
+        if bar is not None:
+            bar.update(1)
+        elif counter["n"] % 100 == 0:
+            log.info("imported %d records (now at %s)", counter["n"], where)
+
+    try:
+        summary = ingest.import_sources(
+            db, sources, max_bytes=opts.max_input_bytes, province=province, on_record=on_record
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    stored = summary.outcomes["new"] + summary.outcomes["updated"]
+    click.echo(
+        f"Read {summary.read} records: {stored} stored ({summary.outcomes['new']} new, "
+        f"{summary.outcomes['updated']} updated), {summary.outcomes['unchanged']} unchanged, "
+        f"{sum(summary.skipped.values())} skipped."
+        + (
+            f" {summary.other_records} other WARC records passed over."
+            if summary.other_records
+            else ""
+        )
+    )
+    if summary.skipped:
+        rows = [{"skipped": reason, "records": n} for reason, n in summary.skipped.most_common()]
+        output.write(rows, ["skipped", "records"], count=False, grouped=())
+    if summary.bad:
+        sys.exit(exitcodes.FAILED)
 
 
 @main.command()
@@ -248,22 +422,32 @@ def _print_runs(results) -> None:
     help="Base URL for sites with relative start URLs (the sample site).",
 )
 @click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    metavar="URL",
+    help="For the generic spider: a listing page to start from (repeat for more).",
+)
+@click.option(
     "--timeout", type=float, default=None, help="Seconds before a request is given up (default 30)."
 )
 @click.option("--list", "list_sites", is_flag=True, help="List the sites in the registry and exit.")
 @click.pass_obj
-def crawl(opts, sites, db_path, since, full, recheck, base_url, timeout, list_sites) -> None:
+def crawl(opts, sites, db_path, since, full, recheck, base_url, urls, timeout, list_sites) -> None:
     """Crawl news sites (all of the registry's real sites by default) into the database.
 
     Incremental: new articles are fetched, stored ones only revalidated (ETag /
     Last-Modified) while young or when their re-check is due; only party-building articles
     are stored where the site says `keep: relevant`. A killed run loses nothing stored and
     the next run finishes its work. Exit code 0 success, 3 partial (some pages failed), 4 a
-    site is degraded (see `partyfacts status`), 1 failed, 75 a run is already going.
+    site is degraded (see `partyfacts status`), 1 failed, 75 a run of the site is already
+    going (or the database is locked); a database that cannot be written is refused before
+    the first request.
 
     \b
     Example:
       partyfacts crawl baolaichau vov --since 2024-01-01
+      partyfacts crawl generic --url https://example.vn/xay-dung-dang
       partyfacts crawl --list
     """
     from . import crawl as crawl_module
@@ -288,11 +472,26 @@ def crawl(opts, sites, db_path, since, full, recheck, base_url, timeout, list_si
         raise click.BadParameter(
             f"unknown site(s) {', '.join(unknown)}; see `partyfacts crawl --list`"
         )
+    if "sample" in sites and not base_url:
+        raise click.UsageError(
+            "the sample site has no address of its own: give --base-url "
+            "http://127.0.0.1:PORT of a running sample server, or run `partyfacts demo`"
+        )
+    if "generic" in sites and not urls:
+        raise click.UsageError("the generic spider needs --url LISTING_URL (one or more)")
+    if urls and "generic" not in sites:
+        raise click.UsageError(
+            "--url is for the generic spider: partyfacts crawl generic --url URL"
+        )
+    bad_urls = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad_urls:
+        raise click.BadParameter(f"not an http(s) URL: {bad_urls[0]}", param_hint="--url")
     opts = opts.replace(db=db_path)
     settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
     results = crawl_module.crawl(
-        sites, opts, since=since, base_url=base_url, full=full, recheck=recheck, settings=settings
-    )
+        sites, opts, since=since, base_url=base_url, full=full, recheck=recheck,
+        settings=settings, urls=list(urls),
+    )  # fmt: skip
     _print_runs(results)
     for r in results:
         if r.status == "already_running":
@@ -349,6 +548,7 @@ def demo(opts, db_path: str | None, articles: int) -> None:
     from .crawler.sample_site import build, serve
 
     opts = opts.replace(db=db_path)
+    crawl_module.check_writable(["sample"], opts)  # refused before the site is even built
     with serve(build(n_articles=articles)) as served:
         click.echo(f"Sample site served at {served.url}/ ; crawling it with the `sample` spider...")
         results = crawl_module.crawl(["sample"], opts, base_url=served.url)
@@ -362,22 +562,71 @@ def demo(opts, db_path: str | None, articles: int) -> None:
 
 
 def _readonly(opts, db_path):
+    """The database read-only and guarded; DatabaseError (one line, its exit code)."""
     from . import query
 
     opts = opts.replace(db=db_path)
+    return query.connect_readonly(opts.db, opts.lock_timeout)
+
+
+def _must_hold_data(path: Path) -> None:
+    """For commands that work on stored articles: the file must exist and not be empty."""
+    if not Path(path).exists():
+        raise database.DatabaseError(
+            path, "no database here; fill one first (partyfacts demo, crawl, extract --db)",
+            exitcodes.NO_INPUT,
+        )  # fmt: skip
+    if database.check_file(Path(path)) == 0:
+        raise database.DatabaseError(
+            path, "an empty file, not a partyfacts database yet", exitcodes.DATA
+        )
+
+
+def _years(_ctx, _param, value: str | None) -> tuple[int, int] | None:
+    """``2013`` or ``2004-2013``; a reversed range is refused with the right one."""
+    if not value:
+        return None
+    first, _, last = value.partition("-")
     try:
-        return query.connect_readonly(opts.db)
-    except query.QueryError as error:
-        raise click.ClickException(str(error)) from error
+        start, end = int(first), int(last or first)
+    except ValueError:
+        raise click.BadParameter(f"not a year or range: {value!r} (e.g. 2004-2013)") from None
+    if start > end:
+        raise click.BadParameter(f"{value}: the range is reversed; did you mean {end}-{start}?")
+    return start, end
+
+
+def _hint_province(conn, province: str | None, rows: list) -> None:
+    """No rows for a province the database does not hold: say which ones it holds."""
+    from . import query
+    from .extract.normalize import fold
+
+    if province and not rows:
+        known = query.known_provinces(conn)
+        if fold(province) not in {fold(p) for p in known}:
+            click.echo(
+                f"partyfacts: no province {province!r} in the database; it holds "
+                f"{', '.join(known) or 'none'}",
+                err=True,
+            )
 
 
 @main.command()
-@click.option("--province", help="Province as stored (the name in force on the article's date).")
+@click.option(
+    "--province",
+    help="Province (the name in force on the article's date); case and diacritics do not "
+    "matter: 'lai chau' finds Lai Châu.",
+)
 @click.option("--category", type=click.Choice(CATEGORIES), help="What is counted.")
 @click.option("--event", type=click.Choice(EVENTS), help="What happened to it.")
 @click.option("--status", type=click.Choice(STATUSES), help="actual or target.")
 @click.option(
-    "--year", "years", default=None, metavar="YYYY[-YYYY]", help="A year or a range: 2004-2013."
+    "--year",
+    "years",
+    default=None,
+    callback=_years,
+    metavar="YYYY[-YYYY]",
+    help="A year or a range: 2004-2013.",
 )
 @click.option(
     "--scope",
@@ -405,18 +654,11 @@ def facts(
     """
     from . import query
 
-    year_from = year_to = None
-    if years:
-        first, _, last = years.partition("-")
-        try:
-            year_from, year_to = int(first), int(last or first)
-        except ValueError:
-            raise click.BadParameter(
-                f"not a year or range: {years!r}", param_hint="--year"
-            ) from None
+    year_from, year_to = years or (None, None)
     conn = _readonly(opts, db_path)
     rows = query.facts(conn, query.FactFilter(province, category, event, status, year_from, year_to,
                                               subject, official, limit, scope, unit))  # fmt: skip
+    _hint_province(conn, province, rows)
     columns = [
         "value",
         "unit",
@@ -436,7 +678,7 @@ def facts(
 
 
 @main.command()
-@click.option("--name", help="Part of the person's name.")
+@click.option("--name", help="Part of the person's name (case and diacritics do not matter).")
 @click.option("--province", help="Province of the articles they were seen in.")
 @_FORMAT
 @_DB
@@ -450,18 +692,34 @@ def officials(opts, name, province, fmt, db_path) -> None:
     """
     from . import query
 
-    rows = query.officials(_readonly(opts, db_path), name, province)
+    conn = _readonly(opts, db_path)
+    rows = query.officials(conn, name, province)
+    _hint_province(conn, province, rows)
     columns = ["name", "title", "province", "first_seen", "last_seen", "articles", "sources"]
     output.write(rows, columns, fmt, widths={"sources": 80})
 
 
 @main.command(name="sql")
 @click.argument("statement")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the statement after this long (default 10, or PARTYFACTS_SQL_TIME_LIMIT).",
+)
+@click.option(
+    "--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+    help="Print at most this many rows.",
+)  # fmt: skip
 @_FORMAT
 @_DB
 @click.pass_obj
-def sql_command(opts, statement, fmt, db_path) -> None:
-    """Run read-only SQL on the database (opened read-only: writes are refused).
+def sql_command(opts, statement, time_limit, max_rows, fmt, db_path) -> None:
+    """Run one reading SQL statement on the database. Only reading runs: SELECT, WITH,
+    VALUES, EXPLAIN and the pragmas that report; writes, ATTACH, VACUUM INTO, temp objects
+    and setting pragmas are refused (exit 1); a statement past the time limit is stopped
+    (exit 1); Ctrl-C stops it at once (exit 130).
 
     \b
     Example:
@@ -469,12 +727,16 @@ def sql_command(opts, statement, fmt, db_path) -> None:
     """
     from . import query
 
+    opts = opts.replace(sql_time_limit=time_limit)
     conn = _readonly(opts, db_path)
     try:
-        columns, rows = query.sql(conn, statement)
+        result = query.sql(conn, statement, time_limit=opts.sql_time_limit, max_rows=max_rows)
     except query.QueryError as error:
-        raise click.ClickException(str(error)) from error
-    output.write([dict(zip(columns, r, strict=True)) for r in rows], columns, fmt, widths={})
+        fail(str(error), exitcodes.FAILED)
+    rows = [dict(zip(result.columns, r, strict=True)) for r in result.rows]
+    output.write(rows, result.columns, fmt, widths={})
+    if result.truncated:
+        click.echo(f"partyfacts: only the first {max_rows:,} rows (--max-rows)", err=True)
 
 
 @main.command(name="export")
@@ -490,21 +752,23 @@ def sql_command(opts, statement, fmt, db_path) -> None:
 @click.pass_obj
 def export_command(opts, directory, fmt, db_path) -> None:
     """Write articles, quantities and officials to DIRECTORY with a datapackage.json that
-    describes every column.
+    describes every column. The files of an earlier export in DIRECTORY (any format) are
+    removed first; other files there are left alone.
 
     \b
     Example:
       partyfacts export dataset/ --format parquet
     """
     from . import export as export_module
-    from . import query
 
     opts = opts.replace(db=db_path)
     try:
-        counts = export_module.export(opts.db, directory, fmt)
-    except query.QueryError as error:
-        raise click.ClickException(str(error)) from error
-    for table, n in counts.items():
+        result = export_module.export(opts.db, directory, fmt, opts.lock_timeout)
+    except OSError as error:
+        fail(f"{directory}: cannot write ({error.strerror or error})", exitcodes.CANT_WRITE)
+    if result.removed:
+        click.echo(f"removed the earlier export's {', '.join(result.removed)}")
+    for table, n in result.counts.items():
         click.echo(f"{table:11} {n:7,} rows -> {Path(directory) / f'{table}.{fmt}'}")
     click.echo(f"datapackage -> {Path(directory) / 'datapackage.json'}")
 
@@ -533,10 +797,10 @@ def show(opts, article, html_path, db_path) -> None:
     conn = _readonly(opts, db_path)
     row = show_module.find_article(conn, article)
     if row is None:
-        raise click.ClickException(
-            f"no article {article!r} in the database (give its id, URL or input path)"
-        )
-    Path(html_path).write_text(show_module.render(conn, row), encoding="utf-8")
+        fail(f"no article {article!r} in the database (give its id, URL or input path)",
+             exitcodes.FAILED)  # fmt: skip
+    link = show_module.source_link(row, article)
+    Path(html_path).write_text(show_module.render(conn, row, link), encoding="utf-8")
     click.echo(f"{row['title']!r}: {html_path}")
 
 
@@ -561,8 +825,7 @@ def reextract(opts, since, workers, db_path) -> None:
     from . import reextract as reextract_module
 
     opts = opts.replace(db=db_path)
-    if not Path(opts.db).exists():
-        raise click.ClickException(f"no database at {opts.db}")
+    _must_hold_data(opts.db)
     db = _open_store(opts)
     bar = None
     last_logged = [0]
@@ -594,7 +857,10 @@ def reextract(opts, since, workers, db_path) -> None:
 
 
 @main.command()
-@click.option("--port", type=int, default=8001, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8001, show_default=True,
+    help="Port on 127.0.0.1.",
+)  # fmt: skip
 @_DB
 @click.pass_obj
 def serve(opts, port, db_path) -> None:
@@ -609,11 +875,12 @@ def serve(opts, port, db_path) -> None:
     from . import serve as serve_module
 
     opts = opts.replace(db=db_path)
-    if not Path(opts.db).exists():
-        raise click.ClickException(f"no database at {opts.db}; fill one first (partyfacts demo)")
-    _open_store(opts).conn.close()  # the layout and views are current
+    _readonly(opts, None).close()  # any problem with the file: one line, before serving
     click.echo(f"Datasette on http://127.0.0.1:{port}/ (read-only; Ctrl-C to stop)", err=True)
-    sys.exit(serve_module.serve(opts.db, port))
+    try:
+        sys.exit(serve_module.serve(opts.db, port, opts.sql_time_limit))
+    except serve_module.PortInUse as error:
+        fail(str(error), exitcodes.FAILED)
 
 
 @main.command(name="eval")

@@ -3,7 +3,9 @@
 Exit codes of ``partyfacts crawl``: 0 every run succeeded, 3 partial (some pages failed,
 the rest stored), 4 a site is degraded (its health fell: see ``partyfacts status``), 1
 failed, 75 another run of a site is still going (EX_TEMPFAIL: cron can simply try again
-next time). The worst decides, in the order 75, 1, 4, 3, 0.
+next time). The worst decides, in the order 75, 1, 4, 3, 0. A database that cannot be
+written (corrupt, locked past lock_timeout, read-only, a lock folder that cannot be made)
+is refused before the first request, with the database's exit code (``exitcodes``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
-from . import store
+from . import exitcodes, store
 from .crawler import state
+from .database import DatabaseError
 from .options import Options
 
 EXIT = {"success": 0, "partial": 3, "failed": 1, "already_running": 75}
-DEGRADED = 4
+DEGRADED = exitcodes.DEGRADED
 log = logging.getLogger(__name__)
 
 
@@ -42,15 +45,31 @@ def settings_for(options: Options, **overrides) -> Settings:
     settings.setmodule("partyfacts.crawler.settings", priority="project")
     settings.set("PARTYFACTS_DB", str(options.db), priority="cmdline")
     settings.set("PARTYFACTS_LOCK_TIMEOUT", options.lock_timeout, priority="cmdline")
-    # a crawl is long work: its progress (pages/min every 30 s) and summary are INFO
-    level = options.log_level if options.log_level in ("DEBUG", "ERROR") else "INFO"
-    settings.set("LOG_LEVEL", level, priority="cmdline")
+    # the progress (pages/min every 30 s) and the summary are INFO: --log-level INFO shows them
+    settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
     settings.set("LOGSTATS_INTERVAL", 30.0, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     settings.set("LOG_VERSIONS", [], priority="cmdline")
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     return settings
+
+
+def check_writable(sites: list[str], options: Options) -> None:
+    """Refuse, before any request, a database the crawl could not write: DatabaseError."""
+    store.connect(options.db, options.lock_timeout).conn.close()
+    for site in sites:
+        try:
+            lock = state.SiteLock(options.db, site)
+            lock.acquire()
+            lock.release()
+        except state.AlreadyRunning:
+            pass  # reported as such by crawl()
+        except OSError as error:
+            raise DatabaseError(
+                options.db, f"cannot create the crawl lock beside it ({error.strerror or error}: "
+                f"{getattr(error, 'filename', '') or ''})", exitcodes.CANT_WRITE,
+            ) from None  # fmt: skip
 
 
 def crawl(
@@ -62,9 +81,12 @@ def crawl(
     full: bool = False,
     recheck: bool = False,
     settings: dict | None = None,
+    urls: list[str] | None = None,
 ) -> list[RunResult]:
     """Crawl each site once into ``options.db``; returns one result per site. A site whose
-    lock another process holds is reported as already_running and not crawled."""
+    lock another process holds is reported as already_running and not crawled. ``urls``
+    are the generic spider's listing pages."""
+    check_writable(sites, options)
     config = settings_for(options, **(settings or {}))
     loader = SpiderLoader.from_settings(config)
     results: dict[str, RunResult] = {}
@@ -94,20 +116,26 @@ def crawl(
                 kwargs["since"] = since.isoformat()
             if base_url:
                 kwargs["base_url"] = base_url
+            if site == "generic" and urls:
+                kwargs["url"] = " ".join(urls)
             process.crawl(crawler, **kwargs)
             crawlers[site] = crawler
         process.start()
         db = store.connect(options.db, options.lock_timeout)
         for site, crawler in crawlers.items():
-            run_id = crawler.stats.get_value("partyfacts/run_id") if crawler.stats else None
-            status = (
-                crawler.stats.get_value("partyfacts/run_status", "failed")
-                if crawler.stats
-                else "failed"
-            )
-            results[site] = _result(db, site, run_id, status)
+            stats = run_stats(crawler)
+            run_id = stats.get("partyfacts/run_id")
+            results[site] = _result(db, site, run_id, stats.get("partyfacts/run_status", "failed"))
         db.conn.close()
     return [results[s] for s in sites]
+
+
+def run_stats(crawler) -> dict:
+    """A crawler's stats, or nothing when its spider never started (bad arguments)."""
+    try:
+        return crawler.stats.get_stats() if crawler.stats else {}
+    except RuntimeError:  # "Crawler.stats is not set yet"
+        return {}
 
 
 def _result(db, site: str, run_id: int | None, status: str) -> RunResult:
@@ -138,7 +166,7 @@ def exit_code(results: list[RunResult]) -> int:
     """The worst outcome decides: already running > failed > degraded > partial > success."""
     codes = [EXIT.get(r.status, 1) for r in results] or [0]
     codes += [DEGRADED for r in results if r.health == "degraded"]
-    for code in (75, 1, DEGRADED, 3):
+    for code in (exitcodes.LOCKED, exitcodes.FAILED, DEGRADED, exitcodes.PARTIAL):
         if code in codes:
             return code
     return 0

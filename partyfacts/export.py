@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -97,15 +98,35 @@ def datapackage(fmt: str) -> dict[str, Any]:
     }
 
 
-def export(db_path: str | Path, directory: str | Path, fmt: str = "csv") -> dict[str, int]:
-    """Write the three tables and datapackage.json into ``directory``; returns row counts."""
+@dataclass
+class Exported:
+    counts: dict[str, int] = field(default_factory=dict)  # rows per table
+    removed: list[str] = field(default_factory=list)  # our files of an earlier export
+
+
+def our_files(directory: Path) -> list[Path]:
+    """The files an earlier export wrote here, in any format: they are replaced, so that no
+    stale table sits beside the new data package. Other files are left alone."""
+    names = {f"{table}.{fmt}" for table in TABLES for fmt in FORMATS} | {"datapackage.json"}
+    return sorted(p for p in directory.iterdir() if p.name in names and p.is_file())
+
+
+def export(
+    db_path: str | Path, directory: str | Path, fmt: str = "csv", lock_timeout: float = 60.0
+) -> Exported:
+    """Write the three tables and datapackage.json into ``directory``, after removing the
+    files of an earlier export there; returns row counts and what was removed."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     directory = Path(directory)
+    conn = connect_readonly(db_path, lock_timeout)  # a bad database changes nothing here
     directory.mkdir(parents=True, exist_ok=True)
-    conn = connect_readonly(db_path)
+    result = Exported()
+    for old in our_files(directory):
+        old.unlink()
+        result.removed.append(old.name)
     package = datapackage(fmt)
-    counts = {}
+    counts = result.counts
     for resource in package["resources"]:
         table = resource["name"]
         columns = [f["name"] for f in resource["schema"]["fields"]]
@@ -135,7 +156,7 @@ def export(db_path: str | Path, directory: str | Path, fmt: str = "csv") -> dict
     (directory / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    return counts
+    return result
 
 
 def _parquet(path: Path, rows: list[dict], fields: list[dict]) -> None:

@@ -7,20 +7,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import database, sqlguard
+from .extract.normalize import fold
+
 
 class QueryError(ValueError):
-    """A query that cannot run: a missing database, bad SQL, or a write on a read-only one."""
+    """A statement that cannot run: refused (not a read), stopped at the time limit, or
+    bad SQL."""
 
 
-def connect_readonly(path: str | Path) -> sqlite3.Connection:
-    """The database opened read-only (``mode=ro``): no statement can change it."""
-    path = Path(path)
-    if not path.exists():
-        raise QueryError(
-            f"no database at {path}; fill one first (partyfacts demo / crawl / extract --db)"
-        )
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+def _fold(value: Any) -> str | None:
+    return fold(value) if isinstance(value, str) else None
+
+
+def connect_readonly(path: str | Path, lock_timeout: float = 60.0) -> sqlite3.Connection:
+    """The database opened read-only (``database.open_read``) and guarded (``sqlguard``),
+    with ``fold()`` for matching names whatever their case and diacritics. Raises
+    ``database.DatabaseError``."""
+    conn = database.open_read(path, lock_timeout)
+    conn.create_function("fold", 1, _fold, deterministic=True)
+    sqlguard.protect(conn)
     return conn
 
 
@@ -59,7 +65,24 @@ def evidence(row: dict[str, Any], before: int = 50, after: int = 60) -> str:
 def facts(conn: sqlite3.Connection, where: FactFilter) -> list[dict[str, Any]]:
     """Stored quantity facts matching the filter, oldest year first, with their source."""
     clauses, params = [], []
-    for column in ("province", "category", "event", "status", "scope"):
+    if where.province:
+        # the stored names the user's spelling stands for ("lai chau" -> Lai Châu), looked up
+        # once so that the filter itself can use the province index
+        wanted = _fold(where.province)
+        names = [
+            p
+            for (p,) in conn.execute(
+                "SELECT DISTINCT province FROM articles WHERE province IS NOT NULL"
+            )
+            if _fold(p) == wanted
+        ]
+        if names:
+            clauses.append(f"f.province IN ({', '.join('?' for _ in names)})")
+            params.extend(names)
+        else:
+            clauses.append("fold(f.province) = fold(?)")
+            params.append(where.province)
+    for column in ("category", "event", "status", "scope"):
         value = getattr(where, column)
         if value:
             clauses.append(f"f.{column} = ?")
@@ -71,16 +94,16 @@ def facts(conn: sqlite3.Connection, where: FactFilter) -> list[dict[str, Any]]:
         clauses.append("f.year <= ?")
         params.append(where.year_to)
     if where.subject:
-        clauses.append("f.subject LIKE ?")
-        params.append(f"%{where.subject}%")
+        clauses.append("fold(f.subject) LIKE '%' || fold(?) || '%'")
+        params.append(where.subject)
     if where.unit:
-        clauses.append("f.unit_name LIKE ?")
-        params.append(f"%{where.unit}%")
+        clauses.append("fold(f.unit_name) LIKE '%' || fold(?) || '%'")
+        params.append(where.unit)
     if where.official:
         clauses.append(
-            "f.article_id IN (SELECT article_id FROM officials WHERE name LIKE ? OR name_key LIKE ?)"
+            "f.article_id IN (SELECT article_id FROM officials WHERE fold(name) LIKE '%' || fold(?) || '%')"
         )
-        params += [f"%{where.official}%", f"%{where.official.casefold()}%"]
+        params.append(where.official)
     sql = f"SELECT {', '.join('f.' + c for c in FACT_COLUMNS)}, f.start, f.sentence_start FROM facts_with_source f"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
@@ -90,6 +113,9 @@ def facts(conn: sqlite3.Connection, where: FactFilter) -> list[dict[str, Any]]:
     rows = [dict(row) for row in conn.execute(sql, params)]
     for row in rows:
         row["evidence"] = evidence(row)
+        for key in ("value", "of_total"):  # a count is an integer (older layouts stored 7.0)
+            if isinstance(row.get(key), float) and row[key].is_integer():
+                row[key] = int(row[key])
     return rows
 
 
@@ -99,10 +125,10 @@ def officials(
     """People with each title they were seen with, when and where."""
     clauses, params = [], []
     if name:
-        clauses.append("name LIKE ?")
-        params.append(f"%{name}%")
+        clauses.append("fold(name) LIKE '%' || fold(?) || '%'")
+        params.append(name)
     if province:
-        clauses.append("province = ?")
+        clauses.append("fold(province) = fold(?)")
         params.append(province)
     sql = "SELECT name, title, province, first_seen, last_seen, articles, sources FROM official_titles_over_time"
     if clauses:
@@ -111,18 +137,22 @@ def officials(
     return [dict(row) for row in conn.execute(sql, params)]
 
 
-def sql(conn: sqlite3.Connection, statement: str) -> tuple[list[str], list[tuple]]:
-    """Run one read-only statement; a write is refused with a clear QueryError."""
+def known_provinces(conn: sqlite3.Connection) -> list[str]:
+    """The provinces the database holds, for a hint when a filter matches none."""
+    return [r[0] for r in conn.execute(
+        "SELECT DISTINCT province FROM articles WHERE province IS NOT NULL ORDER BY 1")]  # fmt: skip
+
+
+def sql(
+    conn: sqlite3.Connection, statement: str, *, time_limit: float = 10.0, max_rows: int = 100_000
+) -> sqlguard.Result:
+    """Run one reading statement through the SQL guard; QueryError when it is refused,
+    stopped at the time limit, or bad SQL (KeyboardInterrupt on Ctrl-C)."""
     try:
-        cursor = conn.execute(statement)
-        rows = cursor.fetchall()
-    except sqlite3.OperationalError as error:
-        if "readonly" in str(error).lower() or "read-only" in str(error).lower():
-            raise QueryError(
-                "refused: the database is opened read-only; only SELECT-style queries run here"
-            ) from error
-        raise QueryError(f"SQL error: {error}") from error
+        return sqlguard.run(conn, statement, time_limit=time_limit, max_rows=max_rows)
+    except (sqlguard.Refused, sqlguard.TimeLimit) as error:
+        raise QueryError(str(error)) from None
     except sqlite3.Error as error:
-        raise QueryError(f"SQL error: {error}") from error
-    columns = [d[0] for d in cursor.description or []]
-    return columns, [tuple(r) for r in rows]
+        if database.is_file_problem(error):
+            raise  # the file's problem, not the statement's: the command names the file
+        raise QueryError(f"SQL error: {error}") from None

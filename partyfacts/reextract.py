@@ -8,6 +8,7 @@ and changed, by category.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -18,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import pipeline, store
+from . import pipeline, processes, store
 from .extract import extractor
 from .extract.ruleset import version as rules_version
-from .schemas import QuantityFact
+from .schemas import Official, QuantityFact
 
 log = logging.getLogger(__name__)
 COMPARED = ("value", "unit", "category", "event", "rating", "status", "approx", "year", "period_start",
@@ -59,9 +60,18 @@ def _extract(job: tuple) -> tuple:
     article_id, text, title, published, site_province = job
     day = date.fromisoformat(published) if published else None
     result = pipeline.extract_facts(text, published=day, title=title, province=site_province)
-    # validated here, in the worker, so a rules bug fails loudly and in parallel
-    quantities = [QuantityFact(**q).model_dump(mode="json") for q in result.quantities]
-    people = [pipeline.official(o).model_dump(mode="json") for o in result.officials]
+    # validated here, in the worker, in parallel; a bad field is dropped and logged
+    where = f"article {article_id}"
+    quantities = [
+        q.model_dump(mode="json")
+        for q in pipeline.validated(QuantityFact, result.quantities, where)
+    ]
+    people = [
+        o.model_dump(mode="json")
+        for o in pipeline.validated(
+            Official, [pipeline.official_fields(o) for o in result.officials], where
+        )
+    ]
     return article_id, quantities, people, result.province, result.province_current
 
 
@@ -150,9 +160,10 @@ def _results(jobs: list[tuple], workers: int) -> Iterator[tuple]:
     if workers <= 1:
         yield from map(_extract, jobs)
         return
-    # fork: the workers start with the rules and models the parent has already loaded
+    # fork: the workers start with the rules and models the parent has already loaded; each
+    # dies with the parent, even a SIGKILLed one
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=processes.die_with_parent) as pool:
         yield from pool.imap(_extract, jobs, chunksize=16)
 
 
@@ -169,10 +180,12 @@ def reextract(
     extractor.extract(
         "Khởi động\n\nĐồng chí Lò Văn Chỉnh, Bí thư Thị ủy kết nạp 80 đảng viên."
     )  # load models before fork
+    store.retrying(db, lambda: None)  # the write lock is to be had (else wait, then say so)
     jobs = _jobs(db, since)
     report = Report(workers=workers, version=version)
     started = time.perf_counter()
     pending: list[tuple] = []
+    written = [0]
 
     def flush() -> None:
         def work() -> None:
@@ -187,17 +200,27 @@ def reextract(
                 report.changed_articles += changed
                 _write(db, article_id, quantities, people, province, province_current, version)
 
-        store.retrying(db, work)
+        try:
+            store.retrying(db, work)
+        except store.StoreError as error:
+            raise store.StoreError(
+                error.path, f"{error.problem}; the {written[0]} of {len(jobs)} articles "
+                "re-extracted before stay written", error.code,
+            ) from None  # fmt: skip
+        written[0] += len(pending)
         pending.clear()
 
-    for done, result in enumerate(_results(jobs, workers), 1):
-        pending.append(result)
-        if len(pending) >= BATCH:
+    # closing(): on an error (the lock lost to another writer) the workers stop at once;
+    # the batches already committed stay
+    with contextlib.closing(_results(jobs, workers)) as results:
+        for done, result in enumerate(results, 1):
+            pending.append(result)
+            if len(pending) >= BATCH:
+                flush()
+            if progress:
+                progress(done, len(jobs))
+        if pending:
             flush()
-        if progress:
-            progress(done, len(jobs))
-    if pending:
-        flush()
     report.articles = len(jobs)
     report.seconds = time.perf_counter() - started
     return report

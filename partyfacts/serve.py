@@ -1,15 +1,19 @@
 """Datasette over the database: read-only, on 127.0.0.1, with titles, descriptions, column
-help, facets, full-text search on articles and canned queries for the usual questions."""
+help, facets, full-text search on articles and canned queries for the usual questions.
+
+Datasette runs in this process (no child server to outlive a killed parent, no temporary
+folder for its metadata), its connections guarded like every other reader's (``sqlguard``),
+and the file opened ``immutable`` where the medium is read-only (``database``).
+"""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import tempfile
+import asyncio
+import socket
 from pathlib import Path
 from typing import Any
 
+from . import database
 from .export import TABLES, _field
 
 FACETS = {
@@ -86,20 +90,48 @@ def metadata(db_path: str | Path) -> dict[str, Any]:
     }
 
 
-def command(db_path: str | Path, port: int, metadata_path: Path) -> list[str]:
-    return [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", "127.0.0.1",
-            "--port", str(port), "--metadata", str(metadata_path),
-            "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "3000"]  # fmt: skip
+class PortInUse(OSError):
+    pass
 
 
-def serve(db_path: str | Path, port: int = 8001) -> int:
-    """Run Datasette in the foreground until interrupted; returns its exit code."""
-    with tempfile.TemporaryDirectory() as tmp:
-        meta = Path(tmp) / "metadata.json"
-        meta.write_text(
-            json.dumps(metadata(db_path), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+def _check_port(port: int) -> None:
+    with socket.socket() as probe:
         try:
-            return subprocess.call(command(db_path, port, meta))
-        except KeyboardInterrupt:
-            return 0
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise PortInUse(
+                f"port {port} on 127.0.0.1 is taken ({error.strerror}); choose another with --port"
+            ) from None
+
+
+def app(db_path: str | Path, time_limit: float = 10.0):
+    """The Datasette instance for ``db_path`` (ready for any ASGI server, or its test client)."""
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    db_path = Path(db_path)
+    read_only = database.read_only_medium(db_path) is not None
+    files = [] if read_only else [str(db_path)]
+    immutables = [str(db_path)] if read_only else []
+    ds = Datasette(
+        files, immutables=immutables, metadata=metadata(db_path),
+        settings={"default_page_size": 50, "sql_time_limit_ms": int(time_limit * 1000),
+                  "allow_download": False},
+    )  # fmt: skip
+    from . import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="partyfacts")
+    datasette_plugin.GUARDED.add(db_path.stem)
+    return ds
+
+
+def serve(db_path: str | Path, port: int = 8001, time_limit: float = 10.0) -> int:
+    """Serve Datasette in the foreground on 127.0.0.1 until SIGINT/SIGTERM; returns 0."""
+    import uvicorn
+
+    _check_port(port)
+    ds = app(db_path, time_limit)
+    asyncio.run(ds.invoke_startup())
+    uvicorn.run(ds.app(), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    return 0

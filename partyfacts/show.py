@@ -3,9 +3,11 @@ researcher can check the extraction by eye (in the manner of spaCy's displaCy)."
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import sqlite3
+from pathlib import Path
 
 COLOURS = {
     "party_member": "#fde68a", "base_party_org": "#bfdbfe", "base_party_committee": "#a5b4fc",
@@ -17,15 +19,52 @@ COLOURS = {
 }  # fmt: skip
 
 
+def _file_key(path: Path) -> str | None:
+    """The key a file's article is stored under (the hash of its text as stored), so that a
+    file is found however its path is written, from wherever."""
+    from . import pipeline
+    from .extract import normalize
+
+    try:
+        if pipeline.is_html(path):
+            text = pipeline.page_text(pipeline.read_page(path))
+        else:
+            text = pipeline.read_text(path)
+    except pipeline.InputError:
+        return None
+    return "sha256:" + hashlib.sha256(normalize.text(text).encode("utf-8")).hexdigest()
+
+
 def find_article(conn: sqlite3.Connection, ref: str) -> sqlite3.Row | None:
-    """By id, URL, canonical URL, key or input path."""
+    """By id, URL, canonical URL, key, or input path (matched by the file itself: its
+    resolved path or its text, not the exact string given at extract time)."""
     conn.row_factory = sqlite3.Row
     if ref.isdigit():
         return conn.execute("SELECT * FROM articles WHERE id = ?", (int(ref),)).fetchone()
-    return conn.execute(
-        "SELECT * FROM articles WHERE ? IN (url, canonical_url, key, doc) ORDER BY id LIMIT 1",
-        (ref,),
-    ).fetchone()
+    refs = [ref]
+    path = Path(ref)
+    if path.is_file():
+        refs.append(str(path.resolve()))
+        refs += [key for key in [_file_key(path)] if key]
+    for candidate in refs:
+        row = conn.execute(
+            "SELECT * FROM articles WHERE ? IN (url, canonical_url, key, doc) ORDER BY id LIMIT 1",
+            (candidate,),
+        ).fetchone()
+        if row is not None:
+            return row
+    return None
+
+
+def source_link(article: sqlite3.Row, ref: str | None = None) -> str | None:
+    """Where the article can be opened: its URL, or its file as a file:// link (the file
+    given on the command line, else the stored path if it resolves from here)."""
+    if article["url"]:
+        return article["url"]
+    for candidate in (ref, article["doc"]):
+        if candidate and not candidate.isdigit() and Path(candidate).is_file():
+            return Path(candidate).resolve().as_uri()
+    return None
 
 
 def _label(q: sqlite3.Row) -> str:
@@ -38,7 +77,7 @@ def _label(q: sqlite3.Row) -> str:
     return " · ".join(str(p) for p in parts)
 
 
-def render(conn: sqlite3.Connection, article: sqlite3.Row) -> str:
+def render(conn: sqlite3.Connection, article: sqlite3.Row, link: str | None = None) -> str:
     text = article["text"]
     quantities = conn.execute(
         "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article["id"],)
@@ -75,6 +114,10 @@ def render(conn: sqlite3.Connection, article: sqlite3.Row) -> str:
         for o in people
     )
     source = article["url"] or article["doc"] or article["key"]
+    link = link or article["url"]
+    anchor = (
+        f'<a href="{html.escape(link)}">{html.escape(source)}</a>' if link else html.escape(source)
+    )
     return f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>{html.escape(article["title"] or source)}</title>
 <style>
@@ -87,7 +130,7 @@ td, th {{ border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: left; }}
 </style></head><body>
 <h1>{html.escape(article["title"] or "")}</h1>
 <p class="meta">Published {html.escape(article["published"] or "unknown")} · {html.escape(article["province"] or "province unknown")}
- · <a href="{html.escape(source)}">{html.escape(source)}</a> · rules {html.escape(article["rules_version"])}</p>
+ · {anchor} · rules {html.escape(article["rules_version"])}</p>
 <article>{body}</article>
 <h2>Quantities ({len(quantities)})</h2>
 <table><tr><th>fact</th><th>text</th><th>offsets</th><th>rules</th></tr>{rows}</table>

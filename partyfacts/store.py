@@ -20,20 +20,19 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from . import database, exitcodes
 from .schemas import Extraction
 from .schemas.sqlite import DDL, FTS_COLUMNS, FTS_TOKENIZE, SCHEMA_VERSION, VIEWS, upgrade
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# The database could not be opened or written: one line naming the file and the problem.
+StoreError = database.DatabaseError
 
-class StoreError(RuntimeError):
-    """The database could not be opened or written."""
 
-
-def _is_lock_error(error: sqlite3.OperationalError) -> bool:
-    message = str(error).lower()
-    return "locked" in message or "busy" in message
+def _location(db: sqlite_utils.Database) -> str:
+    return str(getattr(db, "location", None) or "(unnamed)")
 
 
 def retrying(
@@ -51,8 +50,15 @@ def retrying(
         try:
             db.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            if not _is_lock_error(error) or time.monotonic() > deadline:
-                raise StoreError(f"database is locked by another writer: {error}") from error
+            if not database.is_lock_error(error):
+                raise database.explain(Path(_location(db)), error, writing=True) from error
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    _location(db),
+                    f"locked by another writer; waited {lock_timeout:g} s (lock_timeout, "
+                    "PARTYFACTS_LOCK_TIMEOUT)",
+                    exitcodes.LOCKED,
+                ) from None
             log.info("database busy, retrying in %.2fs", delay)
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
@@ -67,34 +73,24 @@ def retrying(
 
 
 def connect(path: str | Path, lock_timeout: float = 60.0) -> sqlite_utils.Database:
-    """Open (and create, if new) the database at ``path`` with the partyfacts layout."""
-    path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        conn = sqlite3.connect(str(path), timeout=min(lock_timeout, 5.0), isolation_level=None)
-    except sqlite3.Error as error:
-        raise StoreError(f"cannot open database {path}: {error}") from error
+    """Open (and create, if new) the database at ``path`` for writing, with the partyfacts
+    layout (an older layout is upgraded). DatabaseError when it cannot be used."""
+    conn, version = database.open_write(path, lock_timeout)
     db = sqlite_utils.Database(conn)
     db.lock_timeout = lock_timeout  # type: ignore[attr-defined]
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        if not db["meta"].exists() or _schema_version(db) != SCHEMA_VERSION:
+    db.location = str(path)  # type: ignore[attr-defined]
+    if version != SCHEMA_VERSION:
+        try:
             retrying(db, lambda: _create(db), lock_timeout)
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"cannot use database {path}: {error}") from error
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise database.explain(Path(path), error, writing=True) from None
     return db
-
-
-def _schema_version(db: sqlite_utils.Database) -> int | None:
-    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else None
 
 
 def _create(db: sqlite_utils.Database) -> None:
     upgrade(db.conn)  # an older database's tables first: DDL's indexes may name new columns
+    _store_counts_as_integers(db)
     for statement in DDL.split(";"):
         if statement.strip():
             db.conn.execute(statement)
@@ -109,6 +105,31 @@ def _create(db: sqlite_utils.Database) -> None:
     )
 
 
+def _store_counts_as_integers(db: sqlite_utils.Database) -> None:
+    """Layouts before 4 declared ``quantities.value`` REAL, so a count of 7 read back as
+    7.0; NUMERIC keeps integers as integers. The table is rebuilt from its own CREATE
+    statement (so whatever other columns it has now are kept)."""
+    declared = {
+        name: kind
+        for name, kind in db.execute("SELECT name, type FROM pragma_table_info('quantities')")
+    }
+    if declared.get("value", "").upper() != "REAL":
+        return
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'quantities'").fetchone()[0]
+    new_sql = (
+        sql.replace("value REAL", "value NUMERIC", 1)
+        .replace("of_total REAL", "of_total NUMERIC", 1)
+        .replace("quantities", "quantities_new", 1)
+    )
+    columns = ", ".join(f'"{name}"' for name in declared)
+    for (view,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+        db.execute(f'DROP VIEW "{view}"')  # made again by _create, over the new table
+    db.execute(new_sql)
+    db.execute(f"INSERT INTO quantities_new ({columns}) SELECT {columns} FROM quantities")
+    db.execute("DROP TABLE quantities")
+    db.execute("ALTER TABLE quantities_new RENAME TO quantities")
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -120,10 +141,13 @@ def save(
     etag: str | None = None,
     last_modified: str | None = None,
     crawl: dict[str, Any] | None = None,
+    also: Callable[[str], None] | None = None,
 ) -> str:
     """Store one article and its facts atomically. Returns ``new``, ``updated`` (text or
     rules changed: the facts were replaced) or ``unchanged`` (only the validators and
-    ``crawl`` written). ``crawl``: the crawler's own columns (checked_at, relevance)."""
+    ``crawl`` written). ``crawl``: the crawler's own columns (checked_at, relevance).
+    ``also(outcome)`` runs inside the same transaction (a crawl counts the article in its
+    run there, so the count survives a SIGKILL exactly as the article does)."""
     article = extraction.article
     version = extraction.rules_version
     crawl = crawl or {}
@@ -158,7 +182,10 @@ def save(
                 f"INSERT INTO articles ({names}) VALUES ({marks})", values
             ).lastrowid
         _insert_facts(db, article_id, extraction)
-        return "updated" if row else "new"
+        outcome = "updated" if row else "new"
+        if also:
+            also(outcome)
+        return outcome
 
     return retrying(db, work)
 

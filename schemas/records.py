@@ -22,6 +22,7 @@ from .vocabulary import (
 )
 
 AsOf = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
@@ -101,7 +102,9 @@ class Article(_Record):
     site: str | None = None
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     title: str | None = None
-    published: date | None = None
+    published: date | PartialDate | None = Field(
+        None, description="Publication date (ISO); YYYY or YYYY-MM when only that is known."
+    )
     author: str | None = None
     lead: str | None = None
     text: str

@@ -17,7 +17,8 @@ from .vocabulary import (
 )
 
 # 2: crawl_pages; 3: views; 4: relevance and re-check columns, irrelevant pages,
-# crawl_health; 5: scope, unit_name and province of a fact
+# crawl_health, counts stored as integers (NUMERIC); 5: scope, unit_name and province
+# of a fact
 SCHEMA_VERSION = 5
 
 
@@ -64,7 +65,7 @@ CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
 CREATE TABLE IF NOT EXISTS quantities (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    value REAL NOT NULL,
+    value NUMERIC NOT NULL,
     unit TEXT NOT NULL {_among("unit", UNITS)},
     category TEXT NOT NULL {_among("category", CATEGORIES)},
     event TEXT NOT NULL {_among("event", EVENTS)},
@@ -77,7 +78,7 @@ CREATE TABLE IF NOT EXISTS quantities (
     subject TEXT,
     scope TEXT {_among("scope", SCOPES, nullable=True)},
     unit_name TEXT,
-    of_total REAL,
+    of_total NUMERIC,
     province TEXT,
     text TEXT NOT NULL,
     sentence TEXT NOT NULL,

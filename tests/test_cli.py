@@ -107,5 +107,8 @@ def test_a_corrupt_database_gets_a_clear_error(cli, tmp_path):
     article = tmp_path / "a.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     result = cli("extract", str(article), "--db", str(db))
-    assert result.exit_code == 1
-    assert "cannot use database" in result.stderr and "Traceback" not in result.stderr
+    assert result.exit_code == 65  # exitcodes.DATA
+    assert (
+        result.stderr
+        == f"partyfacts: error: database {db}: not an SQLite database (the file does not start with SQLite's header)\n"
+    )

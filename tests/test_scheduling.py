@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from crawl_helpers import ROOT, conditional_paths, crawl, runs
 
+from partyfacts import exitcodes
 from partyfacts.crawler import health, registry
 from partyfacts.crawler.recheck import KnownPage, Policy
 from partyfacts.crawler.sample_site import build, serve
@@ -200,7 +201,7 @@ def test_status_exit_codes_without_runs_and_without_a_database(tmp_path, cli):
     asked = status(cli, empty, "vov")  # a registry site that was never crawled
     assert asked.exit_code == 0 and "never crawled" in asked.stdout
     missing = status(cli, tmp_path / "nothing.db")
-    assert missing.exit_code == 1 and "no database" in missing.output
+    assert missing.exit_code == exitcodes.NO_INPUT and "no database" in missing.output
 
 
 def test_health_verdicts():

@@ -90,12 +90,15 @@ def test_a_second_writer_waits_for_the_lock_instead_of_failing(tmp_path, python)
 
 def test_a_writer_gives_up_with_a_clear_error_after_its_timeout(tmp_path):
     path = tmp_path / "locked.db"
-    store.connect(path)
+    db = store.connect(path, lock_timeout=0.5)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    db = store.connect(path, lock_timeout=0.5)
-    with pytest.raises(store.StoreError, match="locked"):
+    with pytest.raises(store.StoreError, match=r"locked by another writer; waited 0\.5 s"):
         store.save(db, pipeline.from_text(TEXT, doc="a.txt"))
+    # opening it for writing already waits for the lock, then says so
+    with pytest.raises(store.StoreError, match="locked by another process") as raised:
+        store.connect(path, lock_timeout=0.5)
+    assert raised.value.code == 75
     holder.execute("ROLLBACK")
 
 

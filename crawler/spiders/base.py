@@ -62,6 +62,7 @@ class SiteSpider(scrapy.Spider):
         self.trust_known = False  # likewise: whether the previous run finished
         self.policy = Policy.of(self.site)
         self.now = clock.now()
+        self.refused = False  # set by the run recorder: no request may be made
         self.listing_pages = 0
         self.requested: set[str] = set()
 
@@ -93,6 +94,8 @@ class SiteSpider(scrapy.Spider):
 
     # -- requests ---------------------------------------------------------------------
     async def start(self):
+        if self.refused:  # the run recorder found the database or the lock unusable
+            return
         for request in self.initial_requests():
             yield request
         for request in self.recheck_requests():

@@ -1,0 +1,2 @@
+"""``scrapy crawl`` and ``scrapy check`` as partyfacts needs them (COMMANDS_MODULE): an exit
+code that says how the run went, and a check that fails when it could check nothing."""
