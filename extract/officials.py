@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import normalize
-from .titlereader import Chain, Reader, Title, is_cap, is_code, vocab
+from .titlereader import Chain, Reader, Title, Tok, is_cap, is_code, vocab
 
 _WORD = re.compile(r"[^\W_]+|/")
 
@@ -100,8 +100,10 @@ def _mention(
     end: int,
 ) -> Mention:
     toks = reader.toks
+    # a middle name written in lower case is reported as names are written: "Phạm Văn Quang"
+    words = normalize.squash(reader.text_between(*name)).split()
     return Mention(
-        name=normalize.squash(reader.text_between(*name)),
+        name=" ".join(w[:1].upper() + w[1:] for w in words),
         titles=titles,
         honorific=honorific,
         start=toks[start].start,
@@ -131,10 +133,13 @@ def _read(
         if hon:
             j, honorific = hon
             plural = i > 0 and reader.key(i - 1) == "các"
+            opener = reader.v["takeup_openers"].search(reader.s, 0, tok.start)
+            if opener:
+                reader.takeup_from = opener.start()
             chain = reader.chain(j) if j < n and not _is_cap_name_start(reader, j) else None
-            if chain and chain.end < n and reader.toks[chain.end].text == ":":
+            if chain and (start := _list_start(reader, chain.end, plural)) is not None:
                 head = _titles(reader, chain)[0]
-                return _read_list(reader, chain.end + 1, list_stop, _nest(shared, head), out)
+                return _read_list(reader, start, list_stop, _nest(shared, head), out)
             if j < n and reader.toks[j].text == ":" and plural:
                 return _read_list(reader, j + 1, list_stop, shared, out, honorific)
             if plural and not shared and j < n and _is_cap_name_start(reader, j):
@@ -142,7 +147,9 @@ def _read(
                     reader, j, list_stop, shared, out, honorific
                 )  # "các ông A, ...; B, ..."
             if chain and chain.name:
-                i = _title_first(reader, chain, shared, i, out)
+                start, i = i, _title_first(reader, chain, shared, i, out)
+                if plural:
+                    i = _more_names(reader, i, out[-1].titles, start, out)
                 continue
             if chain is None and j < n and is_cap(reader.toks[j]):
                 end = reader.cap_run(j)
@@ -158,9 +165,9 @@ def _read(
             i = chain.titles[1].start  # "đảng viên là trưởng thôn, Bí thư Huyện ủy X Y"
             continue
         if chain:
-            if chain.end < n and reader.toks[chain.end].text == ":":
+            if (start := _list_start(reader, chain.end, plural)) is not None:
                 head = _titles(reader, chain)[0]
-                return _read_list(reader, chain.end + 1, list_stop, _nest(shared, head), out)
+                return _read_list(reader, start, list_stop, _nest(shared, head), out)
             if chain.name:
                 start, i = i, _title_first(reader, chain, shared, i, out)
                 if plural:
@@ -195,6 +202,60 @@ def _read(
             continue
         i += 1
     return n
+
+
+def _list_start(reader: Reader, end: int, plural: bool) -> int | None:
+    """Where the list of a title's holders starts after the title (ending at ``end``): after
+    a colon, or after "gồm" when the title is plural ("Các Phó Bí thư Tỉnh ủy gồm: A, B")."""
+    i = end
+    opener = reader.v["list_openers"].match(reader.toks, i)
+    if opener:
+        i = opener[0]
+    if i < reader.n and reader.toks[i].text == ":":
+        return i + 1
+    return i if opener and plural and i < reader.n else None
+
+
+_COORDINATION = re.compile(r"[\s,]|\bvà\b")
+
+
+def _taken_up(
+    reader: Reader, start: int, name_end: int, chain: Chain | None, out: list[Mention]
+) -> tuple[list[str], list[str], int] | None:
+    """A post given by a verb before the names ("bầu", "chỉ định", "do"): after a name and
+    its titles, "làm <post>" ("do đồng chí X, Chính trị viên đơn vị làm Bí thư"); the post
+    also goes to the others named since the verb ("bầu đồng chí A, ... và đồng chí B, ... làm
+    Phó Bí thư Tỉnh ủy"). ``start`` is where the last name's mention starts (a character
+    offset). Returns the post's titles, places and end, for the last name."""
+    since = reader.takeup_from
+    if since is None or chain is None or chain.name:
+        return None
+    if reader.regex_after(reader.v["links"], name_end) is not None:
+        post, extra = chain, False  # "... và đồng chí B giữ chức Phó Bí thư": B's only title
+    elif reader.key(chain.end) == "làm":
+        post = reader.chain(chain.end + 1)
+        if post is None or post.name:
+            return None
+        roles = reader.v["event_roles"]
+        if any(t.bare and _key(reader, t) in roles for t in post.titles):
+            return None  # "do đồng chí X, Phó Bí thư Tỉnh ủy làm trưởng đoàn"
+        extra = True
+    else:
+        return None
+    titles, places = _titles(reader, post)
+    for mention in reversed(out):
+        between = reader.s[mention.end : start]
+        if mention.start < since or _COORDINATION.sub("", between):
+            break  # not joined to this name: "bầu A vào Ban Thường vụ và B làm ..."
+        mention.titles += [t for t in titles if t not in mention.titles]
+        mention.places += places
+        start = mention.start
+    reader.takeup_from = None
+    return (titles, places, post.end) if extra else ([], [], post.end)
+
+
+def _key(reader: Reader, title: Title) -> str:
+    return normalize.key(reader.text_between(title.start, title.end))
 
 
 def _generic(reader: Reader, title: Title) -> bool:
@@ -305,8 +366,11 @@ def _name_first(
         return name[1]
     if chain:
         titles, places = _titles(reader, chain)
-        out.append(_mention(reader, name, shared + titles, places, honorific, start, chain.end))
-        return chain.end
+        end = chain.end
+        if taken := _taken_up(reader, reader.toks[start].start, name[1], chain, out):
+            titles, places, end = titles + taken[0], places + taken[1], taken[2]
+        out.append(_mention(reader, name, shared + titles, places, honorific, start, end))
+        return end
     names, link_end = _names_then_link(reader, name)
     if link_end is not None:
         more = reader.chain(link_end)
@@ -426,6 +490,26 @@ def _mask_credits(sentence: str) -> str:
     return sentence
 
 
+_DOTTED = re.compile(r"(?<![\w.])([A-ZĐ]{1,4})\.([A-ZĐƯ]{1,3})(?![\w.])")
+
+
+def _undot(sentence: str) -> str:
+    """ "Bí thư T.Ư Đảng" is read as "Bí thư TƯ  Đảng": a dot inside a known abbreviation
+    is moved behind it (the sentence keeps its length, so offsets still hold)."""
+    known = vocab()["abbreviations"]
+    heads = vocab()["heads"]
+
+    def undot(m: re.Match[str]) -> str:
+        joined = m.group(1) + m.group(2)
+        if joined.casefold() in known or heads.match(
+            [Tok(joined, joined.casefold(), 0, len(joined))], 0
+        ):
+            return joined + " "
+        return m.group(0)
+
+    return _DOTTED.sub(undot, sentence)
+
+
 def extract(sentence: str) -> list[Mention]:
     """People named in one sentence with their titles (honorific/name/titles in either
     order). A person named with an honorific and no title comes with ``titles == []``: a
@@ -436,7 +520,7 @@ def extract(sentence: str) -> list[Mention]:
         return []
     if words["bylines"].search(sentence[:40]):
         return []
-    reader = Reader(_mask_credits(sentence))
+    reader = Reader(_undot(_mask_credits(sentence)))
     out: list[Mention] = []
     _read(reader, 0, reader.n, [], out)
     for mention in out:
