@@ -140,8 +140,9 @@ def _read(
             if chain and (start := _list_start(reader, chain.end, plural)) is not None:
                 head = _titles(reader, chain)[0]
                 return _read_list(reader, start, list_stop, _nest(shared, head), out)
-            if j < n and reader.toks[j].text == ":" and plural:
-                return _read_list(reader, j + 1, list_stop, shared, out, honorific)
+            colon = _group_colon(reader, j, n) if plural and chain is None else None
+            if colon is not None:  # "các đồng chí: ...", "các đồng chí nguyên lãnh đạo ...: "
+                return _read_list(reader, colon + 1, list_stop, shared, out, honorific)
             if plural and not shared and j < n and _is_cap_name_start(reader, j):
                 return _read_list(
                     reader, j, list_stop, shared, out, honorific
@@ -170,8 +171,9 @@ def _read(
                 return _read_list(reader, start, list_stop, _nest(shared, head), out)
             if chain.name:
                 start, i = i, _title_first(reader, chain, shared, i, out)
-                if plural:
-                    i = _more_names(reader, i, out[-1].titles, start, out)
+                if plural or in_list:
+                    # in a list's item "nguyên Tổng Bí thư A, B; ..." B holds it too
+                    i = _more_names(reader, i, out[-1].titles, start, out, bare=not plural)
                 continue
             titles, places = _titles(reader, chain)
             after = (
@@ -204,10 +206,28 @@ def _read(
     return n
 
 
+def _group_colon(reader: Reader, j: int, n: int) -> int | None:
+    """The colon after "các đồng chí" and a few words that say who they are, not a title
+    ("các đồng chí nguyên lãnh đạo Đảng, Nhà nước: ...")."""
+    for k in range(j, min(n, j + 12)):
+        tok = reader.toks[k]
+        if tok.text == ":":
+            return k
+        if tok.text in ".;()" or reader.v["heads"].match(reader.toks, k):
+            return None
+        if is_cap(tok) and reader.surname_at(k):
+            stop = reader.cap_run(k)
+            if stop - k >= 2 and reader.name_ok(k, stop, honorific=False):
+                return None  # a person is named: no list of a group
+    return None
+
+
 def _list_start(reader: Reader, end: int, plural: bool) -> int | None:
     """Where the list of a title's holders starts after the title (ending at ``end``): after
     a colon, or after "gồm" when the title is plural ("Các Phó Bí thư Tỉnh ủy gồm: A, B")."""
     i = end
+    if plural and (filler := reader.regex_after(reader.v["list_fillers"], i)) is not None:
+        i = filler  # "các nguyên Tổng Bí thư của Đảng ta qua các thời kỳ: A, B"
     opener = reader.v["list_openers"].match(reader.toks, i)
     if opener:
         i = opener[0]
@@ -320,15 +340,25 @@ def _title_first(
     return end
 
 
-def _more_names(reader: Reader, end: int, titles: list[str], start: int, out: list[Mention]) -> int:
+def _more_names(
+    reader: Reader,
+    end: int,
+    titles: list[str],
+    start: int,
+    out: list[Mention],
+    bare: bool = False,
+) -> int:
     """The other names after a plural title's first one: "các Phó Chủ tịch UBND tỉnh A, B và
-    C" - each holds the title (and any of its own after it); returns where reading goes on."""
+    C" - each holds the title (and any of its own after it; with ``bare``, only names with
+    none of their own); returns where reading goes on."""
     while end < reader.n and reader.key(end) in (",", "và"):
         i = end + 1
         if i >= reader.n or not is_cap(reader.toks[i]) or not reader.surname_at(i):
             break
         stop = reader.cap_run(i)
         if stop - i < 2 or not reader.name_ok(i, stop, honorific=False):
+            break
+        if bare and reader.titles_after_name(stop):
             break
         end = _name_first(reader, (i, stop), None, start, list(titles), out)
     return end

@@ -113,6 +113,12 @@ def vocab() -> dict[str, Any]:
         },
         "plurals": _words(data["plurals"]),
         "list_openers": Phrases({w: True for w in data["list_openers"]}),
+        "list_fillers": re.compile(
+            r"(?:\s+(?:"
+            + "|".join(f"(?:{p})" for p in data["list_fillers"])
+            + r"))+(?=\s*[:,]|\s+gồm)",
+            re.IGNORECASE,
+        ),
         "takeup_openers": re.compile(
             r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in data["takeup_openers"]) + r")"
             r"(?:\s+(?:các|cho))?\s*$",
