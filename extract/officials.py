@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import normalize
-from .titlereader import Chain, Reader, Title, Tok, is_cap, is_code, vocab
+from .titlereader import Chain, Reader, Title, is_cap, is_code, vocab
 
 _WORD = re.compile(r"[^\W_]+|/")
 
@@ -133,9 +133,7 @@ def _read(
         if hon:
             j, honorific = hon
             plural = i > 0 and reader.key(i - 1) == "các"
-            opener = reader.v["takeup_openers"].search(reader.s, 0, tok.start)
-            if opener:
-                reader.takeup_from = opener.start()
+            _note_opener(reader, tok.start)
             chain = reader.chain(j) if j < n and not _is_cap_name_start(reader, j) else None
             if chain and (start := _list_start(reader, chain.end, plural)) is not None:
                 head = _titles(reader, chain)[0]
@@ -206,6 +204,13 @@ def _read(
     return n
 
 
+def _note_opener(reader: Reader, pos: int) -> None:
+    """Remember a verb that gives a post ("bầu", "do") right before the person at ``pos``."""
+    opener = reader.v["takeup_openers"].search(reader.s, 0, pos)
+    if opener:
+        reader.takeup_from = opener.start()
+
+
 def _group_colon(reader: Reader, j: int, n: int) -> int | None:
     """The colon after "các đồng chí" and a few words that say who they are, not a title
     ("các đồng chí nguyên lãnh đạo Đảng, Nhà nước: ...")."""
@@ -215,6 +220,8 @@ def _group_colon(reader: Reader, j: int, n: int) -> int | None:
             return k
         if tok.text in ".;()" or reader.v["heads"].match(reader.toks, k):
             return None
+        if tok.key in reader.v["breakers"] and tok.key not in ("và", "các", "những", "có"):
+            return None  # "các đồng chí lãnh đạo tỉnh nhấn mạnh: ...": what they said
         if is_cap(tok) and reader.surname_at(k):
             stop = reader.cap_run(k)
             if stop - k >= 2 and reader.name_ok(k, stop, honorific=False):
@@ -252,8 +259,8 @@ def _taken_up(
         return None
     if reader.regex_after(reader.v["links"], name_end) is not None:
         post, extra = chain, False  # "... và đồng chí B giữ chức Phó Bí thư": B's only title
-    elif reader.key(chain.end) == "làm":
-        post = reader.chain(chain.end + 1)
+    elif (at := chain.end + (reader.key(chain.end) == ",")) < reader.n and reader.key(at) == "làm":
+        post = reader.chain(at + 1)
         if post is None or post.name:
             return None
         roles = reader.v["event_roles"]
@@ -270,7 +277,9 @@ def _taken_up(
         mention.titles += [t for t in titles if t not in mention.titles]
         mention.places += places
         start = mention.start
-    reader.takeup_from = None
+    # the verb goes on to the next ones ("...; đồng chí B, ... làm Phó Bí thư Thường trực"),
+    # not back to these
+    reader.takeup_from = reader.toks[post.end - 1].end
     return (titles, places, post.end) if extra else ([], [], post.end)
 
 
@@ -520,26 +529,6 @@ def _mask_credits(sentence: str) -> str:
     return sentence
 
 
-_DOTTED = re.compile(r"(?<![\w.])([A-ZĐ]{1,4})\.([A-ZĐƯ]{1,3})(?![\w.])")
-
-
-def _undot(sentence: str) -> str:
-    """ "Bí thư T.Ư Đảng" is read as "Bí thư TƯ  Đảng": a dot inside a known abbreviation
-    is moved behind it (the sentence keeps its length, so offsets still hold)."""
-    known = vocab()["abbreviations"]
-    heads = vocab()["heads"]
-
-    def undot(m: re.Match[str]) -> str:
-        joined = m.group(1) + m.group(2)
-        if joined.casefold() in known or heads.match(
-            [Tok(joined, joined.casefold(), 0, len(joined))], 0
-        ):
-            return joined + " "
-        return m.group(0)
-
-    return _DOTTED.sub(undot, sentence)
-
-
 def extract(sentence: str) -> list[Mention]:
     """People named in one sentence with their titles (honorific/name/titles in either
     order). A person named with an honorific and no title comes with ``titles == []``: a
@@ -550,7 +539,7 @@ def extract(sentence: str) -> list[Mention]:
         return []
     if words["bylines"].search(sentence[:40]):
         return []
-    reader = Reader(_undot(_mask_credits(sentence)))
+    reader = Reader(_mask_credits(sentence))
     out: list[Mention] = []
     _read(reader, 0, reader.n, [], out)
     for mention in out:

@@ -20,7 +20,9 @@ from typing import Any
 from . import gazetteer, normalize
 from . import ruleset as rules
 
-TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\S")
+# "T.Ư" and "T.W" (Trung ương), also inside "UVT.Ư", are one word: read letter by letter they
+# would end a title at "T" ("Bí thư T.Ư Đảng").
+TOKEN = re.compile(r"[A-ZĐ]{1,3}\.[ƯW](?!\w)|[^\W_]+(?:['’][^\W_]+)*|\S")
 
 
 @dataclass
@@ -169,7 +171,7 @@ def is_cap(tok: Tok) -> bool:
 
 def is_code(tok: Tok) -> bool:
     """An abbreviation or a unit's code: "UBND", "TP", "HCM", "5A", "Z751", "12"."""
-    text = tok.text
+    text = tok.text.replace(".", "") if len(tok.text) > 1 else tok.text  # "T.Ư"
     return text[0].isdigit() or (len(text) > 1 and text.isalnum() and text.isupper())
 
 
