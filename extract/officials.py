@@ -100,8 +100,10 @@ def _mention(
     end: int,
 ) -> Mention:
     toks = reader.toks
+    # a middle name written in lower case is reported as names are written: "Phạm Văn Quang"
+    words = normalize.squash(reader.text_between(*name)).split()
     return Mention(
-        name=normalize.squash(reader.text_between(*name)),
+        name=" ".join(w[:1].upper() + w[1:] for w in words),
         titles=titles,
         honorific=honorific,
         start=toks[start].start,
@@ -131,18 +133,22 @@ def _read(
         if hon:
             j, honorific = hon
             plural = i > 0 and reader.key(i - 1) == "các"
+            _note_opener(reader, tok.start)
             chain = reader.chain(j) if j < n and not _is_cap_name_start(reader, j) else None
-            if chain and chain.end < n and reader.toks[chain.end].text == ":":
+            if chain and (start := _list_start(reader, chain.end, plural)) is not None:
                 head = _titles(reader, chain)[0]
-                return _read_list(reader, chain.end + 1, list_stop, _nest(shared, head), out)
-            if j < n and reader.toks[j].text == ":" and plural:
-                return _read_list(reader, j + 1, list_stop, shared, out, honorific)
+                return _read_list(reader, start, list_stop, _nest(shared, head), out)
+            colon = _group_colon(reader, j, n) if plural and chain is None else None
+            if colon is not None:  # "các đồng chí: ...", "các đồng chí nguyên lãnh đạo ...: "
+                return _read_list(reader, colon + 1, list_stop, shared, out, honorific)
             if plural and not shared and j < n and _is_cap_name_start(reader, j):
                 return _read_list(
                     reader, j, list_stop, shared, out, honorific
                 )  # "các ông A, ...; B, ..."
             if chain and chain.name:
-                i = _title_first(reader, chain, shared, i, out)
+                start, i = i, _title_first(reader, chain, shared, i, out)
+                if plural:
+                    i = _more_names(reader, i, out[-1].titles, start, out)
                 continue
             if chain is None and j < n and is_cap(reader.toks[j]):
                 end = reader.cap_run(j)
@@ -158,13 +164,14 @@ def _read(
             i = chain.titles[1].start  # "đảng viên là trưởng thôn, Bí thư Huyện ủy X Y"
             continue
         if chain:
-            if chain.end < n and reader.toks[chain.end].text == ":":
+            if (start := _list_start(reader, chain.end, plural)) is not None:
                 head = _titles(reader, chain)[0]
-                return _read_list(reader, chain.end + 1, list_stop, _nest(shared, head), out)
+                return _read_list(reader, start, list_stop, _nest(shared, head), out)
             if chain.name:
                 start, i = i, _title_first(reader, chain, shared, i, out)
-                if plural:
-                    i = _more_names(reader, i, out[-1].titles, start, out)
+                if plural or in_list:
+                    # in a list's item "nguyên Tổng Bí thư A, B; ..." B holds it too
+                    i = _more_names(reader, i, out[-1].titles, start, out, bare=not plural)
                 continue
             titles, places = _titles(reader, chain)
             after = (
@@ -195,6 +202,89 @@ def _read(
             continue
         i += 1
     return n
+
+
+def _note_opener(reader: Reader, pos: int) -> None:
+    """Remember a verb that gives a post ("bầu", "do") right before the person at ``pos``."""
+    opener = reader.v["takeup_openers"].search(reader.s, 0, pos)
+    if opener:
+        reader.takeup_from = opener.start()
+
+
+def _group_colon(reader: Reader, j: int, n: int) -> int | None:
+    """The colon after "các đồng chí" and a few words that say who they are, not a title
+    ("các đồng chí nguyên lãnh đạo Đảng, Nhà nước: ...")."""
+    for k in range(j, min(n, j + 12)):
+        tok = reader.toks[k]
+        if tok.text == ":":
+            return k
+        if tok.text in ".;()" or reader.v["heads"].match(reader.toks, k):
+            return None
+        if tok.key in reader.v["breakers"] and tok.key not in ("và", "các", "những", "có"):
+            return None  # "các đồng chí lãnh đạo tỉnh nhấn mạnh: ...": what they said
+        if is_cap(tok) and reader.surname_at(k):
+            stop = reader.cap_run(k)
+            if stop - k >= 2 and reader.name_ok(k, stop, honorific=False):
+                return None  # a person is named: no list of a group
+    return None
+
+
+def _list_start(reader: Reader, end: int, plural: bool) -> int | None:
+    """Where the list of a title's holders starts after the title (ending at ``end``): after
+    a colon, or after "gồm" when the title is plural ("Các Phó Bí thư Tỉnh ủy gồm: A, B")."""
+    i = end
+    if plural and (filler := reader.regex_after(reader.v["list_fillers"], i)) is not None:
+        i = filler  # "các nguyên Tổng Bí thư của Đảng ta qua các thời kỳ: A, B"
+    opener = reader.v["list_openers"].match(reader.toks, i)
+    if opener:
+        i = opener[0]
+    if i < reader.n and reader.toks[i].text == ":":
+        return i + 1
+    return i if opener and plural and i < reader.n else None
+
+
+_COORDINATION = re.compile(r"[\s,]|\bvà\b")
+
+
+def _taken_up(
+    reader: Reader, start: int, name_end: int, chain: Chain | None, out: list[Mention]
+) -> tuple[list[str], list[str], int] | None:
+    """A post given by a verb before the names ("bầu", "chỉ định", "do"): after a name and
+    its titles, "làm <post>" ("do đồng chí X, Chính trị viên đơn vị làm Bí thư"); the post
+    also goes to the others named since the verb ("bầu đồng chí A, ... và đồng chí B, ... làm
+    Phó Bí thư Tỉnh ủy"). ``start`` is where the last name's mention starts (a character
+    offset). Returns the post's titles, places and end, for the last name."""
+    since = reader.takeup_from
+    if since is None or chain is None or chain.name:
+        return None
+    if reader.regex_after(reader.v["links"], name_end) is not None:
+        post, extra = chain, False  # "... và đồng chí B giữ chức Phó Bí thư": B's only title
+    elif (at := chain.end + (reader.key(chain.end) == ",")) < reader.n and reader.key(at) == "làm":
+        post = reader.chain(at + 1)
+        if post is None or post.name:
+            return None
+        roles = reader.v["event_roles"]
+        if any(t.bare and _key(reader, t) in roles for t in post.titles):
+            return None  # "do đồng chí X, Phó Bí thư Tỉnh ủy làm trưởng đoàn"
+        extra = True
+    else:
+        return None
+    titles, places = _titles(reader, post)
+    for mention in reversed(out):
+        between = reader.s[mention.end : start]
+        if mention.start < since or _COORDINATION.sub("", between):
+            break  # not joined to this name: "bầu A vào Ban Thường vụ và B làm ..."
+        mention.titles += [t for t in titles if t not in mention.titles]
+        mention.places += places
+        start = mention.start
+    # the verb goes on to the next ones ("...; đồng chí B, ... làm Phó Bí thư Thường trực"),
+    # not back to these
+    reader.takeup_from = reader.toks[post.end - 1].end
+    return (titles, places, post.end) if extra else ([], [], post.end)
+
+
+def _key(reader: Reader, title: Title) -> str:
+    return normalize.key(reader.text_between(title.start, title.end))
 
 
 def _generic(reader: Reader, title: Title) -> bool:
@@ -259,15 +349,25 @@ def _title_first(
     return end
 
 
-def _more_names(reader: Reader, end: int, titles: list[str], start: int, out: list[Mention]) -> int:
+def _more_names(
+    reader: Reader,
+    end: int,
+    titles: list[str],
+    start: int,
+    out: list[Mention],
+    bare: bool = False,
+) -> int:
     """The other names after a plural title's first one: "các Phó Chủ tịch UBND tỉnh A, B và
-    C" - each holds the title (and any of its own after it); returns where reading goes on."""
+    C" - each holds the title (and any of its own after it; with ``bare``, only names with
+    none of their own); returns where reading goes on."""
     while end < reader.n and reader.key(end) in (",", "và"):
         i = end + 1
         if i >= reader.n or not is_cap(reader.toks[i]) or not reader.surname_at(i):
             break
         stop = reader.cap_run(i)
         if stop - i < 2 or not reader.name_ok(i, stop, honorific=False):
+            break
+        if bare and reader.titles_after_name(stop):
             break
         end = _name_first(reader, (i, stop), None, start, list(titles), out)
     return end
@@ -305,8 +405,11 @@ def _name_first(
         return name[1]
     if chain:
         titles, places = _titles(reader, chain)
-        out.append(_mention(reader, name, shared + titles, places, honorific, start, chain.end))
-        return chain.end
+        end = chain.end
+        if taken := _taken_up(reader, reader.toks[start].start, name[1], chain, out):
+            titles, places, end = titles + taken[0], places + taken[1], taken[2]
+        out.append(_mention(reader, name, shared + titles, places, honorific, start, end))
+        return end
     names, link_end = _names_then_link(reader, name)
     if link_end is not None:
         more = reader.chain(link_end)

@@ -20,7 +20,9 @@ from typing import Any
 from . import gazetteer, normalize
 from . import ruleset as rules
 
-TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\S")
+# "T.Ư" and "T.W" (Trung ương), also inside "UVT.Ư", are one word: read letter by letter they
+# would end a title at "T" ("Bí thư T.Ư Đảng").
+TOKEN = re.compile(r"[A-ZĐ]{1,3}\.[ƯW](?!\w)|[^\W_]+(?:['’][^\W_]+)*|\S")
 
 
 @dataclass
@@ -112,6 +114,20 @@ def vocab() -> dict[str, Any]:
             for p in data["before_names"]
         },
         "plurals": _words(data["plurals"]),
+        "list_openers": Phrases({w: True for w in data["list_openers"]}),
+        "list_fillers": re.compile(
+            r"(?:\s+(?:"
+            + "|".join(f"(?:{p})" for p in data["list_fillers"])
+            + r"))+(?=\s*[:,]|\s+gồm)",
+            re.IGNORECASE,
+        ),
+        "takeup_openers": re.compile(
+            r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in data["takeup_openers"]) + r")"
+            r"(?:\s+(?:các|cho))?\s*$",
+            re.IGNORECASE,
+        ),
+        "event_roles": _words(data["event_roles"]),
+        "name_endings": _words(data["name_endings"]),
         "title_stops": Phrases({w: True for w in data["title_stops"]}),
         "breakers": _words(data["breakers"]),
         "chain_joiners": Phrases({w: True for w in data["chain_joiners"]}),
@@ -155,7 +171,7 @@ def is_cap(tok: Tok) -> bool:
 
 def is_code(tok: Tok) -> bool:
     """An abbreviation or a unit's code: "UBND", "TP", "HCM", "5A", "Z751", "12"."""
-    text = tok.text
+    text = tok.text.replace(".", "") if len(tok.text) > 1 else tok.text  # "T.Ư"
     return text[0].isdigit() or (len(text) > 1 and text.isalnum() and text.isupper())
 
 
@@ -187,6 +203,9 @@ class Reader:
         ]
         self.n = len(self.toks)
         self.list_depth = 0  # inside a list, a semicolon starts the next item
+        # where the verb that gives a post to the people named after it starts (a character
+        # offset): "bầu đồng chí A, ... và đồng chí B, ... làm Phó Bí thư"
+        self.takeup_from: int | None = None
         self.at_char = {t.start: i for i, t in enumerate(self.toks)}
 
     # --- small helpers -------------------------------------------------------------
@@ -217,19 +236,54 @@ class Reader:
     def cap_run(self, i: int) -> int:
         """End of the run of name syllables starting at ``i``."""
         j = i
-        while j < self.n and is_cap(self.toks[j]):
+        while j < self.n:
+            if j > i and not self._single_space(j):
+                break  # "Thăng Bình  Nguyễn": names are written with single spaces
+            if not is_cap(self.toks[j]):
+                if j == i + 1 and self._lower_middle(j):
+                    j += 1  # "Phạm văn Quang"
+                    continue
+                break
             if j > i and (
                 self.v["heads"].match(self.toks, j)
                 or self.v["not_names"].match(self.toks, j)
                 or self.v["title_stops"].match(self.toks, j)
             ):
-                break
-            if j > i and self.toks[j].start - self.toks[j - 1].end > 1:
-                break  # "Thăng Bình  Nguyễn": names are written with single spaces
-            if j > i and not self.s[self.toks[j - 1].end : self.toks[j].start].isspace():
+                if self.name_ending(i, j):
+                    j += 1  # "Nguyễn Minh Chánh phát biểu"
                 break
             j += 1
         return j
+
+    def _single_space(self, j: int) -> bool:
+        gap = self.s[self.toks[j - 1].end : self.toks[j].start]
+        return gap == " " or (len(gap) == 1 and gap.isspace())
+
+    def _lower_middle(self, j: int) -> bool:
+        """A middle name written in lower case after a family name: "Phạm văn Quang"."""
+        tok = self.toks[j]
+        return (
+            tok.key in self.v["middle_names"]
+            and tok.text.islower()
+            and self.surname_at(j - 1) is not None
+            and j + 1 < self.n
+            and is_cap(self.toks[j + 1])
+            and self._single_space(j + 1)
+            and not self.v["not_names"].match(self.toks, j + 1)
+            and not self.v["heads"].match(self.toks, j + 1)
+        )
+
+    def name_ending(self, i: int, j: int) -> bool:
+        """Whether the word at ``j``, one that also begins titles, ends the name ``i:j``
+        instead: "Nguyễn Minh Chánh" with no title after it ("Chánh Văn phòng ...") and not
+        before one ("Quyền Chủ tịch ...")."""
+        if j - i < 2 or self.key(j) not in self.v["name_endings"]:
+            return False
+        if self.v["heads"].match(self.toks, j):
+            return False
+        nxt = j + 1
+        follows = nxt < self.n and self._single_space(nxt)
+        return not (follows and (is_cap(self.toks[nxt]) or self.v["heads"].match(self.toks, nxt)))
 
     def surname_at(self, i: int) -> str | None:
         """ "strong", "weak" or None: whether a family name starts at ``i``."""
@@ -245,7 +299,8 @@ class Reader:
         apostrophe = self.key(i)[1:2] in ("'", "’")  # "K'Sáu", "H'Hen"
         if not 1 <= length <= 5 or (length == 1 and not (honorific or apostrophe)):
             return False
-        if any(self.key(k) in self.v["not_name_words"] for k in range(i, j)):
+        last = j - 1 if self.name_ending(i, j - 1) else j
+        if any(self.key(k) in self.v["not_name_words"] for k in range(i, last)):
             return False
         if self.v["heads"].match(self.toks, i):
             return False

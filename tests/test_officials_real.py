@@ -106,3 +106,25 @@ def test_bylines_and_photo_credits_are_not_officials():
         "Ảnh: Minh Tâm Bí thư Tỉnh ủy Lê Quang Hải phát biểu."
     )
     assert [p["name"] for p in _officials(text)] == ["Lê Quang Hải"]
+
+
+def test_a_dotted_abbreviation_is_read_in_full_and_the_offsets_still_point_at_the_text():
+    text = "Tin\n\nĐồng chí Lý Minh Hùng, Bí thư T.Ư Đảng, Trưởng Ban Tổ chức T.Ư phát biểu."
+    result = extractor.extract(text)
+    [person] = result.officials
+    assert person["titles"] == ["Bí thư Trung ương Đảng", "Trưởng Ban Tổ chức Trung ương"]
+    quoted = result.text[person["start"] : person["end"]]
+    assert quoted.startswith("Đồng chí Lý Minh Hùng") and quoted.endswith("Tổ chức T.Ư")
+
+
+def test_a_post_given_to_coordinated_names_is_each_ones_in_the_article():
+    text = (
+        "Tin\n\nHội nghị bầu đồng chí Lương Văn Hào, Trưởng Ban Tổ chức Tỉnh ủy và đồng chí "
+        "Tạ Minh Đức, Chủ tịch UBND tỉnh làm Phó Bí thư Tỉnh ủy.\n"
+        "Đồng chí Hào cảm ơn Ban Chấp hành."
+    )
+    people = {p["name"]: p for p in _officials(text)}
+    assert set(people) == {"Lương Văn Hào", "Tạ Minh Đức"}
+    assert "Phó Bí thư Tỉnh ủy" in people["Lương Văn Hào"]["titles"]
+    assert people["Lương Văn Hào"]["mentions"] == 2
+    assert "Phó Bí thư Tỉnh ủy" in people["Tạ Minh Đức"]["titles"]
