@@ -222,6 +222,11 @@ def _merge_officials(
         if key not in people:
             people[key] = {**person, "titles": [], "mentions": 0}
         merged = people[key]
+        if normalize.key(merged["name"]) != key and normalize.key(person["name"]) == key:
+            # named by the given name first ("bà Lan"), in full later: the full name and its
+            # sentence stand for the person
+            evidence = ("name", "sentence", "start", "end", "sentence_start", "sentence_end")
+            merged.update({field: person[field] for field in evidence})
         merged["mentions"] += 1
         merged["honorific"] = merged["honorific"] or person["honorific"]
         for title in person["titles"]:

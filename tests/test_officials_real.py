@@ -128,3 +128,14 @@ def test_a_post_given_to_coordinated_names_is_each_ones_in_the_article():
     assert "Phó Bí thư Tỉnh ủy" in people["Lương Văn Hào"]["titles"]
     assert people["Lương Văn Hào"]["mentions"] == 2
     assert "Phó Bí thư Tỉnh ủy" in people["Tạ Minh Đức"]["titles"]
+
+
+def test_the_full_name_stands_for_a_person_first_named_by_the_given_name():
+    text = (
+        "Tin\n\nBà Hoa cho biết xã có 20 chi bộ.\n"
+        "Theo bà Đinh Thị Hoa, Bí thư Đảng ủy xã Tân Lập, xã kết nạp 12 đảng viên.\n"
+        "Bà Hoa nói thêm về công tác phát triển đảng viên."
+    )
+    people = _officials(text)
+    assert [(p["name"], p["mentions"]) for p in people] == [("Đinh Thị Hoa", 3)]
+    assert "Đinh Thị Hoa" in people[0]["sentence"]
