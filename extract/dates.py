@@ -399,6 +399,9 @@ def _read(line: str, g: _Grammar) -> _Dateline | None:
         (clean_before and clean_after)
         or (clean_before and strong and _lead_follows(suffix, stamp))
         or (clean_after and marked and (stamp[0].kind == "label" or "tz" in kinds))
+        # a page's stamp glued to the end of its headline when the page was flattened:
+        # a full date then a clock time, unlabelled (an event's time comes first: "lúc")
+        or (clean_after and [t.kind for t in stamp if t.kind != "sep"] == ["date", "time"])
     ):
         return None
     day = tokens[at].value

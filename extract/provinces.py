@@ -218,7 +218,8 @@ def detect(
     ranked = sorted(found.items(), key=lambda item: -item[1])
     best, top = ranked[0]
     regional = not facts["title_province"] and (
-        facts["title_region"]
+        # "the first province in Tây Bắc to ..." is about the one province its lead names
+        (facts["title_region"] and not (len(ranked) == 1 and facts["lead_province"]))
         or facts["title_national"]
         or (facts["lead_national"] and not facts["lead_province"])
     )
