@@ -11,12 +11,13 @@ from pathlib import Path
 
 import click
 
-from . import database, evaluate, exitcodes, output, pipeline, store
+from . import database, exitcodes, output
 from . import options as options_module
 from .extract import dates
-from .schemas import CATEGORIES, EVENTS, RECORDS, SCOPES, STATUSES, json_schema
+from .schemas.vocabulary import CATEGORIES, EVENTS, SCOPES, STATUSES
 
 CORPUS = Path(__file__).with_name("corpus")
+RECORD_NAMES = ("article", "crawl_run", "extraction", "official", "quantity")  # schemas.RECORDS
 log = logging.getLogger("partyfacts")
 
 _FORMAT = click.option(
@@ -37,6 +38,8 @@ def _published(_ctx, _param, value: str | None) -> date | None:
 
 def _partial_published(_ctx, _param, value: str | None) -> date | str | None:
     """A date, or only a year or a month (2019, 2019-07)."""
+    from . import pipeline
+
     try:
         return pipeline.parse_published(value)
     except pipeline.InputError as error:
@@ -45,6 +48,8 @@ def _partial_published(_ctx, _param, value: str | None) -> date | str | None:
 
 def _province(_ctx, _param, value: str | None) -> str | None:
     """A province as the registry names it; case and diacritics do not matter."""
+    from . import pipeline
+
     if not value:
         return None
     try:
@@ -118,6 +123,8 @@ def main(ctx: click.Context, log_level: str | None) -> None:
 
 def _open_store(opts):
     """The database for writing; DatabaseError (one line, its exit code) when it cannot be."""
+    from . import store
+
     return store.connect(opts.db, opts.lock_timeout)
 
 
@@ -178,6 +185,8 @@ def _extract_files(
 ) -> tuple[int, int, dict]:
     """Extract each file, print its JSON line to ``out``, store it in ``db``. Returns
     (done, failed, store outcomes)."""
+    from . import pipeline, store
+
     done = failed = 0
     outcomes: dict[str, int] = {}
     with _progress(paths, "extracting") as items:
@@ -358,6 +367,8 @@ def run(opts, db_path: str | None) -> None:
     Example:
       partyfacts run --db data/partyfacts.db
     """
+    from . import store
+
     opts = opts.replace(db=db_path)
     db = _open_store(opts)
     files = sorted(str(p) for p in (CORPUS / "articles").glob("*.txt"))
@@ -545,6 +556,7 @@ def demo(opts, db_path: str | None, articles: int) -> None:
       partyfacts demo --db data/partyfacts.db
     """
     from . import crawl as crawl_module
+    from . import store
     from .crawler.sample_site import build, serve
 
     opts = opts.replace(db=db_path)
@@ -914,6 +926,8 @@ def evaluate_command(
       partyfacts eval --min quantities.core=0.9 --min full=0.8
       partyfacts eval --corpus ../shared/corpus/seeds --gold ../shared/gold/seeds -v
     """
+    from . import evaluate, pipeline
+
     corpus_dir = Path(corpus) if corpus else CORPUS / "articles"
     gold_dir = Path(gold) if gold else CORPUS / "gold"
     golds = evaluate.load_gold(gold_dir)
@@ -944,7 +958,7 @@ def evaluate_command(
 
 
 @main.command()
-@click.argument("record", required=False, type=click.Choice(sorted(RECORDS)))
+@click.argument("record", required=False, type=click.Choice(sorted(RECORD_NAMES)))
 def schema(record: str | None) -> None:
     """Print the JSON Schema of the records (all of them, or one).
 
@@ -952,6 +966,8 @@ def schema(record: str | None) -> None:
     Example:
       partyfacts schema quantity
     """
+    from .schemas import json_schema
+
     click.echo(json.dumps(json_schema(record), ensure_ascii=False, indent=2))
 
 
