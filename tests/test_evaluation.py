@@ -13,7 +13,7 @@ import pytest
 # to .95 and the macro full from .97 to .96 because the corpus got harder, not the rules
 # worse (articles 01-20 alone still score officials 1.000, full .996).
 OWN_FLOORS = {"quantities.core": 0.98, "quantities.full": 0.96, "quantities.scope": 0.95,
-              "officials.core": 0.97, "officials.full": 0.95, "full": 0.96, "province": 0.98,
+              "officials.core": 0.97, "officials.full": 0.96, "full": 0.96, "province": 0.98,
               "dateline": 0.97}  # fmt: skip
 # The seed articles in ../shared, scored by the shared scorer (issue #2's floors and above;
 # scope from issue #8).
