@@ -87,20 +87,37 @@ def test_csv_and_tsv_with_any_column_order(cli, tmp_path):
 
 
 def test_news_please_fundus_and_trafilatura_output_as_they_are(cli, tmp_path):
-    news_please = {"authors": ["Phóng viên"], "date_download": "2024-01-02 10:00:00",
-                   "date_publish": "2023-12-30 08:15:00", "description": None, "filename": "x.json",
-                   "language": "vi", "maintext": ONE, "source_domain": "baomau.vn",
-                   "title": "Tam Đường", "url": "https://baomau.vn/tam-duong-1.html"}
-    fundus = {"V1": {"authors": ["Tác giả"], "publishing_date": "2021-05-04 19:25:52+07:00",
-                     "title": "Kiểm tra, giám sát",
-                     "body": {"summary": ["Tóm tắt công tác kiểm tra."],
-                              "sections": [{"headline": [], "paragraphs": [THREE]}]}}}
+    news_please = {
+        "authors": ["Phóng viên"],
+        "date_download": "2024-01-02 10:00:00",
+        "date_publish": "2023-12-30 08:15:00",
+        "description": None,
+        "filename": "x.json",
+        "language": "vi",
+        "maintext": ONE,
+        "source_domain": "baomau.vn",
+        "title": "Tam Đường",
+        "url": "https://baomau.vn/tam-duong-1.html",
+    }
+    fundus = {
+        "V1": {
+            "authors": ["Tác giả"],
+            "publishing_date": "2021-05-04 19:25:52+07:00",
+            "title": "Kiểm tra, giám sát",
+            "body": {
+                "summary": ["Tóm tắt công tác kiểm tra."],
+                "sections": [{"headline": [], "paragraphs": [THREE]}],
+            },
+        }
+    }
     trafilatura = {"title": "Tổng kết", "author": "BBT", "hostname": "tinh.vn", "date": "2020-01-15",
                    "fingerprint": "abc123", "id": None, "text": TWO, "source": "https://tinh.vn/tk",
                    "source-hostname": "Báo Tỉnh", "excerpt": None}  # fmt: skip
     folder = tmp_path / "outputs"
     folder.mkdir()
-    (folder / "news-please.json").write_text(json.dumps(news_please, ensure_ascii=False), encoding="utf-8")
+    (folder / "news-please.json").write_text(
+        json.dumps(news_please, ensure_ascii=False), encoding="utf-8"
+    )
     (folder / "fundus.json").write_text(json.dumps(fundus, ensure_ascii=False), encoding="utf-8")
     (folder / "trafilatura.jsonl").write_text(json.dumps(trafilatura, ensure_ascii=False) + "\n",
                                              encoding="utf-8")  # fmt: skip
@@ -108,7 +125,9 @@ def test_news_please_fundus_and_trafilatura_output_as_they_are(cli, tmp_path):
     result = cli("import", str(folder), "--db", str(db))
     assert result.exit_code == 0, result.stderr
     assert "Read 3 records: 3 stored (3 new" in result.stdout
-    stored = {r[0]: r[1:] for r in _rows(db, "SELECT title, published, url, site, author FROM articles")}
+    stored = {
+        r[0]: r[1:] for r in _rows(db, "SELECT title, published, url, site, author FROM articles")
+    }
     assert stored["Tam Đường"] == ("2023-12-30", "https://baomau.vn/tam-duong-1.html", "baomau.vn",
                                    "Phóng viên")  # fmt: skip
     assert stored["Kiểm tra, giám sát"][0] == "2021-05-04"
@@ -133,7 +152,9 @@ def _warc(path: Path) -> list[str]:
         pdf = StatusAndHeaders("200 OK", [("Content-Type", "application/pdf")], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record("http://bao-mau.partyfacts.invalid/a.pdf", "response",
                                                       payload=io.BytesIO(b"%PDF-1.4 ..."), http_headers=pdf))  # fmt: skip
-        gone = StatusAndHeaders("404 Not Found", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        gone = StatusAndHeaders(
+            "404 Not Found", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+        )
         writer.write_record(writer.create_warc_record("http://bao-mau.partyfacts.invalid/gone", "response",
                                                       payload=io.BytesIO(b"<html>404</html>"), http_headers=gone))  # fmt: skip
     return [url for url, _ in pages]
