@@ -756,20 +756,26 @@ def sql_command(opts, statement, time_limit, max_rows, fmt, db_path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl", "parquet"]),
+    type=click.Choice(["csv", "jsonl", "parquet", "spacy", "label-studio"]),
     default="csv",
     show_default=True,
+    help="Tables (csv, jsonl, parquet: with datapackage.json), a spaCy DocBin of the articles "
+    "with their facts as spans (spacy), or Label Studio tasks and config (label-studio).",
 )
 @_DB
 @click.pass_obj
 def export_command(opts, directory, fmt, db_path) -> None:
     """Write articles, quantities and officials to DIRECTORY with a datapackage.json that
-    describes every column. The files of an earlier export in DIRECTORY (any format) are
+    describes every column; or the articles with their facts as spans for spaCy
+    (articles.spacy) or for review in Label Studio (label-studio-tasks.json and
+    label-studio-config.xml). The files of an earlier export in DIRECTORY (any format) are
     removed first; other files there are left alone.
 
     \b
     Example:
       partyfacts export dataset/ --format parquet
+      partyfacts export review/ --format label-studio
+      partyfacts export training/ --format spacy
     """
     from . import export as export_module
 
@@ -780,9 +786,9 @@ def export_command(opts, directory, fmt, db_path) -> None:
         fail(f"{directory}: cannot write ({error.strerror or error})", exitcodes.CANT_WRITE)
     if result.removed:
         click.echo(f"removed the earlier export's {', '.join(result.removed)}")
-    for table, n in result.counts.items():
-        click.echo(f"{table:11} {n:7,} rows -> {Path(directory) / f'{table}.{fmt}'}")
-    click.echo(f"datapackage -> {Path(directory) / 'datapackage.json'}")
+    for what, name in result.files.items():
+        count = f"{result.counts[what]:7,}" if what in result.counts else " " * 7
+        click.echo(f"{what:15} {count} -> {Path(directory) / name}")
 
 
 @main.command()
@@ -895,6 +901,46 @@ def serve(opts, port, db_path) -> None:
         fail(str(error), exitcodes.FAILED)
 
 
+@main.group()
+def review() -> None:
+    """Bring corrections made in Label Studio back as gold files.
+
+    \b
+    Example:
+      partyfacts export review/ --format label-studio   # tasks and labeling config
+      partyfacts review import project-1-export.json --out gold/
+      partyfacts eval --gold gold/
+    """
+
+
+@review.command(name="import")
+@click.argument("export_file", metavar="EXPORT.json", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the gold files (NAME.json) and their texts (NAME.txt).",
+)
+def review_import(export_file: str, out_dir: str) -> None:
+    """Read a Label Studio JSON export of partyfacts tasks: each reviewed task becomes a
+    gold file in the ../shared/gold format, beside its text, for `partyfacts eval --gold`.
+    Tasks nobody annotated are left out.
+
+    \b
+    Example:
+      partyfacts review import project-1-export.json --out gold/
+    """
+    from . import review as review_module
+
+    try:
+        written, unreviewed = review_module.import_export(Path(export_file), Path(out_dir))
+    except review_module.ReviewError as error:
+        fail(str(error), exitcodes.FAILED)
+    click.echo(f"{written} gold files -> {out_dir} ({unreviewed} tasks not reviewed, left out)")
+    click.echo(f"Score the current rules against them: partyfacts eval --gold {out_dir}")
+
+
 @main.command(name="eval")
 @click.option(
     "--corpus",
@@ -919,23 +965,33 @@ def serve(opts, port, db_path) -> None:
 def evaluate_command(
     corpus: str | None, gold: str | None, floors: tuple[str, ...], verbose: bool
 ) -> None:
-    """Score the extractor against a gold set: F1 for quantities and officials.
+    """Score the extractor against a gold set: F1 for quantities and officials. A gold
+    folder that holds the articles' texts too (as `partyfacts review import` writes it) is
+    its own corpus.
 
     \b
     Example:
       partyfacts eval --min quantities.core=0.9 --min full=0.8
       partyfacts eval --corpus ../shared/corpus/seeds --gold ../shared/gold/seeds -v
+      partyfacts eval --gold gold/
     """
     from . import evaluate, pipeline
 
-    corpus_dir = Path(corpus) if corpus else CORPUS / "articles"
     gold_dir = Path(gold) if gold else CORPUS / "gold"
+    if corpus:
+        corpus_dir = Path(corpus)
+    elif gold and any(gold_dir.glob("*.txt")):
+        corpus_dir = gold_dir
+    else:
+        corpus_dir = CORPUS / "articles"
     golds = evaluate.load_gold(gold_dir)
     preds = {}
     for doc in golds:
         path = corpus_dir / f"{doc}.txt"
         try:
-            preds[doc] = pipeline.as_json(pipeline.from_file(path))
+            # the gold's own date, where it gives one (a reviewed article's text has none)
+            published = golds[doc].get("published") if isinstance(golds[doc], dict) else None
+            preds[doc] = pipeline.as_json(pipeline.from_file(path, published=published))
         except pipeline.InputError as error:
             click.echo(f"partyfacts: error: {path}: {error}", err=True)
     totals, notes = evaluate.score(golds, preds)

@@ -118,7 +118,7 @@ def explain(
     if is_lock_error(error):
         return DatabaseError(
             path,
-            f"locked by another process (waited {waited:.1f} s; lock_timeout, "
+            f"locked by another process; waited {waited:g} s (lock_timeout, "
             "PARTYFACTS_LOCK_TIMEOUT)",
             exitcodes.LOCKED,
         )
@@ -219,7 +219,6 @@ def open_read(path: str | Path, lock_timeout: float = 60.0) -> sqlite3.Connectio
     if check_file(path) == 0:
         raise DatabaseError(path, "an empty file, not a partyfacts database yet", exitcodes.DATA)
     _remember(path)
-    started = time.monotonic()
     conn = None
     try:
         conn = _connect_ro(path, lock_timeout)
@@ -227,7 +226,7 @@ def open_read(path: str | Path, lock_timeout: float = 60.0) -> sqlite3.Connectio
     except sqlite3.Error as error:
         if conn is not None:
             conn.close()
-        raise explain(path, error, writing=False, waited=time.monotonic() - started) from None
+        raise explain(path, error, writing=False, waited=lock_timeout) from None
     except DatabaseError:
         if conn is not None:
             conn.close()
@@ -257,7 +256,6 @@ def open_write(
         if path.exists():
             check_file(path)
         _remember(path)
-    started = time.monotonic()
     try:
         conn = sqlite3.connect(str(path), timeout=min(lock_timeout, 5.0), isolation_level=None)
     except sqlite3.Error as error:
@@ -271,7 +269,7 @@ def open_write(
             patiently(lambda: _prove_writable(conn), lock_timeout)
     except sqlite3.Error as error:
         conn.close()
-        raise explain(path, error, writing=True, waited=time.monotonic() - started) from None
+        raise explain(path, error, writing=True, waited=lock_timeout) from None
     except DatabaseError:
         conn.close()
         raise

@@ -1,6 +1,7 @@
 """Exports for researchers: articles, quantities and officials as CSV, JSON Lines or
 Parquet with stable column names, and a datapackage.json describing every column (from
-the record schemas), so a dataset can be published as it is."""
+the record schemas), so a dataset can be published as it is; or the articles with their
+facts as spans, for spaCy (a DocBin) or for review in Label Studio (tasks and config)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from .query import connect_readonly
 from .schemas import Article, Official, QuantityFact
 from .schemas.vocabulary import APPROXES, CATEGORIES, EVENTS, RATINGS, SCOPES, STATUSES, UNITS
 
-FORMATS = ("csv", "jsonl", "parquet")
+TABULAR = ("csv", "jsonl", "parquet")
+FORMATS = (*TABULAR, "spacy", "label-studio")
+SPACY_FILE = "articles.spacy"
 
 # column -> (type, description); descriptions of record fields come from the schemas
 _EXTRA = {
@@ -102,12 +105,16 @@ def datapackage(fmt: str) -> dict[str, Any]:
 class Exported:
     counts: dict[str, int] = field(default_factory=dict)  # rows per table
     removed: list[str] = field(default_factory=list)  # our files of an earlier export
+    files: dict[str, str] = field(default_factory=dict)  # what -> file name written
 
 
 def our_files(directory: Path) -> list[Path]:
     """The files an earlier export wrote here, in any format: they are replaced, so that no
     stale table sits beside the new data package. Other files are left alone."""
-    names = {f"{table}.{fmt}" for table in TABLES for fmt in FORMATS} | {"datapackage.json"}
+    from . import review
+
+    names = {f"{table}.{fmt}" for table in TABLES for fmt in TABULAR}
+    names |= {"datapackage.json", SPACY_FILE, *review.FILES}
     return sorted(p for p in directory.iterdir() if p.name in names and p.is_file())
 
 
@@ -125,6 +132,17 @@ def export(
     for old in our_files(directory):
         old.unlink()
         result.removed.append(old.name)
+    if fmt == "spacy":
+        result.counts["articles"] = _docbin(conn, directory / SPACY_FILE)
+        result.files["articles"] = SPACY_FILE
+        return result
+    if fmt == "label-studio":
+        from . import review
+
+        result.counts["tasks"] = review.export(conn, directory)
+        result.files["tasks"] = review.TASKS
+        result.files["labeling config"] = review.CONFIG
+        return result
     package = datapackage(fmt)
     counts = result.counts
     for resource in package["resources"]:
@@ -153,10 +171,29 @@ def export(
         else:
             _parquet(path, rows, resource["schema"]["fields"])
         counts[table] = len(rows)
+        result.files[table] = resource["path"]
+    result.files["datapackage"] = "datapackage.json"
     (directory / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return result
+
+
+def _docbin(conn, path: Path) -> int:
+    """Every stored article as a spaCy Doc with its stored facts as spans (``party_facts``,
+    ``officials``, and both under ``sc`` for a span categorizer); returns the count."""
+    from spacy.tokens import DocBin
+
+    from . import spacy_component
+
+    nlp = spacy_component.blank()
+    docs = DocBin(attrs=["ORTH", "SPACY"], store_user_data=True)
+    n = 0
+    for article in conn.execute("SELECT * FROM articles ORDER BY id").fetchall():
+        docs.add(spacy_component.doc_from_store(nlp, conn, article))
+        n += 1
+    path.write_bytes(docs.to_bytes())
+    return n
 
 
 def _parquet(path: Path, rows: list[dict], fields: list[dict]) -> None:

@@ -1,5 +1,7 @@
 """An article with every extracted fact highlighted and labelled, as one HTML page, so a
-researcher can check the extraction by eye (in the manner of spaCy's displaCy)."""
+researcher can check the extraction by eye: spaCy's displaCy span visualizer over the
+stored text and the stored facts (no re-extraction), one block per paragraph, then the
+facts in tables."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import hashlib
 import html
 import json
 import sqlite3
+import warnings
 from pathlib import Path
 
 COLOURS = {
@@ -67,49 +70,60 @@ def source_link(article: sqlite3.Row, ref: str | None = None) -> str | None:
     return None
 
 
-def _label(q: sqlite3.Row) -> str:
-    value = int(q["value"]) if float(q["value"]).is_integer() else q["value"]
-    parts = [q["category"], q["event"], f"{value}{'%' if q['unit'] == 'percent' else ''}"]
-    if q["year"]:
-        parts.append(str(q["year"]))
-    if q["status"] == "target":
-        parts.append("target")
-    return " · ".join(str(p) for p in parts)
+def _shifted(fact: dict, by: int) -> dict:
+    return {**fact, "start": fact["start"] - by, "end": fact["end"] - by}
+
+
+def _paragraph_docs(nlp, article: sqlite3.Row, quantities: list, people: list) -> list:
+    """One Doc per paragraph of the stored text, with the facts that fall in it."""
+    from . import spacy_component
+
+    text = article["text"]
+    docs, start = [], 0
+    for chunk in text.split("\n"):
+        end = start + len(chunk)
+        if chunk.strip():
+            doc = nlp.make_doc(chunk)
+            spacy_component.add_spans(
+                doc,
+                [{**_shifted(q, start), "category": spacy_component.label(q)}
+                 for q in quantities if start <= q["start"] and q["end"] <= end],
+                [_shifted(o, start) for o in people if start <= o["start"] and o["end"] <= end],
+            )  # fmt: skip
+            doc.spans["shown"] = list(doc.spans["party_facts"]) + [
+                doc.char_span(s.start_char, s.end_char, label=f"official: {s._.name}")
+                for s in doc.spans["officials"]
+            ]
+            docs.append(doc)
+        start = end + 1
+    return docs
 
 
 def render(conn: sqlite3.Connection, article: sqlite3.Row, link: str | None = None) -> str:
-    text = article["text"]
-    quantities = conn.execute(
-        "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article["id"],)
-    ).fetchall()
-    people = conn.execute(
-        "SELECT * FROM officials WHERE article_id = ? ORDER BY start", (article["id"],)
-    ).fetchall()
-    spans = [(q["start"], q["end"], q["category"], _label(q)) for q in quantities]
-    spans += [
-        (o["start"], o["end"], "official", f"{o['name']}: {'; '.join(json.loads(o['titles']))}")
-        for o in people
-    ]
-    spans.sort(key=lambda s: (s[0], -s[1]))
-    pieces, cursor = [], 0
-    for start, end, kind, label in spans:
-        if start < cursor:
-            continue  # overlaps a span already drawn; it is still in the table below
-        pieces.append(html.escape(text[cursor:start]))
-        pieces.append(
-            f'<mark class="fact" style="background:{COLOURS.get(kind, "#eee")}" title="{html.escape(label)}">'
-            f'{html.escape(text[start:end])}<span class="label">{html.escape(label)}</span></mark>'
-        )
-        cursor = end
-    pieces.append(html.escape(text[cursor:]))
-    body = "".join(pieces).replace("\n", "<br>\n")
+    from spacy import displacy
+
+    from . import spacy_component
+
+    quantities = [dict(r) for r in conn.execute(
+        "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article["id"],))]  # fmt: skip
+    people = [dict(r) for r in conn.execute(
+        "SELECT * FROM officials WHERE article_id = ? ORDER BY start", (article["id"],))]  # fmt: skip
+    for person in people:
+        person["titles"] = json.loads(person["titles"])
+    docs = _paragraph_docs(spacy_component.blank(), article, quantities, people)
+    colours = {spacy_component.label(q): COLOURS.get(q["category"], "#eee") for q in quantities}
+    colours.update({f"official: {o['name']}": COLOURS["official"] for o in people})
+    with warnings.catch_warnings():  # a paragraph without facts is no news (W117)
+        warnings.filterwarnings("ignore", message=r"\[W117\]")
+        body = displacy.render(docs, style="span", page=False,
+                               options={"spans_key": "shown", "colors": colours}) if docs else ""  # fmt: skip
     rows = "".join(
-        f"<tr><td>{html.escape(_label(q))}</td><td>{html.escape(q['text'])}</td><td>{q['start']}–{q['end']}</td>"
+        f"<tr><td>{html.escape(spacy_component.label(q))}</td><td>{html.escape(q['text'])}</td><td>{q['start']}–{q['end']}</td>"
         f"<td>{html.escape(q['rules_version'])}</td></tr>"
         for q in quantities
     )
     people_rows = "".join(
-        f"<tr><td>{html.escape(o['name'])}</td><td>{html.escape('; '.join(json.loads(o['titles'])))}</td>"
+        f"<tr><td>{html.escape(o['name'])}</td><td>{html.escape('; '.join(o['titles']))}</td>"
         f"<td>{o['start']}–{o['end']}</td></tr>"
         for o in people
     )
@@ -122,8 +136,8 @@ def render(conn: sqlite3.Connection, article: sqlite3.Row, link: str | None = No
 <html lang="vi"><head><meta charset="utf-8"><title>{html.escape(article["title"] or source)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; line-height: 1.9; }}
-mark.fact {{ padding: 0.1em 0.3em; border-radius: 0.3em; }}
-mark.fact .label {{ font-size: 0.65em; font-weight: bold; margin-left: 0.4em; text-transform: uppercase; opacity: 0.75; }}
+.spans {{ margin-bottom: 1em; }}
+.spans span[style*="z-index: 10"] {{ white-space: nowrap; }}
 table {{ border-collapse: collapse; font-size: 0.9em; line-height: 1.4; }}
 td, th {{ border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: left; }}
 .meta {{ color: #555; }}
@@ -131,7 +145,7 @@ td, th {{ border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: left; }}
 <h1>{html.escape(article["title"] or "")}</h1>
 <p class="meta">Published {html.escape(article["published"] or "unknown")} · {html.escape(article["province"] or "province unknown")}
  · {anchor} · rules {html.escape(article["rules_version"])}</p>
-<article>{body}</article>
+<article class="displacy">{body}</article>
 <h2>Quantities ({len(quantities)})</h2>
 <table><tr><th>fact</th><th>text</th><th>offsets</th><th>rules</th></tr>{rows}</table>
 <h2>Officials ({len(people)})</h2>

@@ -172,7 +172,7 @@ def test_show_renders_every_fact_highlighted(demo_db, tmp_path):
     with sqlite3.connect(demo_db) as conn:
         n = conn.execute("SELECT count(*) FROM quantities WHERE article_id = 1").fetchone()[0]
         people = conn.execute("SELECT count(*) FROM officials WHERE article_id = 1").fetchone()[0]
-    assert page.count('<mark class="fact"') == n + people
+    assert page.count("z-index: 10;") == n + people  # displaCy: one label per fact
     assert f"Quantities ({n})" in page
     assert (
         run("show", "99999", "--db", str(demo_db), "--html", str(out), check=False).returncode == 1

@@ -179,7 +179,7 @@ def test_05_reextract_under_a_held_lock_waits_then_says_so(cli, healthy):
                      env={"PARTYFACTS_LOCK_TIMEOUT": "1"})  # fmt: skip
     finally:
         holder.close()
-    _one_error(result, exitcodes.LOCKED, "locked", "waited 1.0 s")
+    _one_error(result, exitcodes.LOCKED, "locked by another process; waited 1 s (lock_timeout")
     assert healthy.read_bytes() == before
 
 
