@@ -112,6 +112,11 @@ def _vocab() -> dict[str, Any]:
         "member_before": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["membership"]) + r")\s*$", re.IGNORECASE
         ),
+        "named_member_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["named_members"]) + r")\s+"
+            r"(?P<name>(?:\w+\s+){1,4}\w+)\s*[,–-]\s*$",
+            re.IGNORECASE,
+        ),
         "post_before": re.compile(
             r"(?<!\w)(?:"
             + rules.alternation(data["posts"])
@@ -393,6 +398,13 @@ def _find_all(sentence: str) -> list[Body]:
     return found
 
 
+def _named_member(sentence: str, start: int) -> bool:
+    """The body follows a person named in full and a comma: "đảng viên Lê Văn Ba, Chi bộ
+    xóm Đông" is where that person belongs ("đảng viên trẻ, Chi bộ ..." names nobody)."""
+    found = _vocab()["named_member_before"].search(sentence[max(0, start - 60) : start])
+    return bool(found) and all(word[0].isupper() for word in found["name"].split())
+
+
 def find(sentence: str) -> list[Body]:
     """Body mentions in one sentence, in text order; a mention inside a longer one is
     dropped ("huyện Kim Bôi" inside "Huyện ủy huyện Kim Bôi")."""
@@ -404,7 +416,7 @@ def find(sentence: str) -> list[Body]:
         if any(o.start <= body.start and body.end <= o.end for o in skipped):
             continue
         before = sentence[max(0, body.start - 40) : body.start]
-        if vocab["member_before"].search(before):
+        if vocab["member_before"].search(before) or _named_member(sentence, body.start):
             skipped.append(body)
             continue  # "sinh hoạt tại chi bộ khu A": a person's cell, no body that counts
         if vocab["post_before"].search(before) or vocab["guest_before"].search(before):

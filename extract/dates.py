@@ -408,6 +408,16 @@ def _read(line: str, g: _Grammar) -> _Dateline | None:
     return _Dateline(day, str(label) if label else None) if isinstance(day, date) else None
 
 
+_STAMP_CHARS = re.compile(r"[\d/:.,;()\[\]\-–+|]")
+
+
+def stamp_only(line: str) -> bool:
+    """Whether a line is a dateline and nothing more ("Thứ bảy, 24/02/2024", "(Ngày đăng
+    :04/11/2009 9:07:40 SA)"): a page's stamp above its headline, not the headline."""
+    words = _STAMP_CHARS.sub(" ", line).split()
+    return len(words) <= 6 and dateline([line]) is not None
+
+
 def dateline(lines: Iterable[str] | str) -> date | None:
     """The publication date printed near the top of a text file: the dateline among its
     first non-empty lines (``(Ngày đăng :04/11/2009 9:07:40 SA)``, ``07:42, Thứ Tư,

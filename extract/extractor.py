@@ -82,6 +82,8 @@ def _article_paragraphs(text: str) -> list[sentences.Span]:
     for paragraph in sentences.paragraphs(text):
         if _article_end().match(paragraph.text):
             break
+        if not out and dates.stamp_only(paragraph.text):
+            continue  # a page's stamp above the headline: the headline is the first paragraph
         out.append(paragraph)
     return out
 
@@ -285,7 +287,8 @@ def extract(
     text = normalize.text(raw_text)
     lines = [line for line in text.split("\n") if line.strip()]
     if title is None and lines:
-        title = normalize.squash(lines[0])
+        # the headline: a page's bare stamp above it ("Thứ bảy, 24/02/2024") is not it
+        title = normalize.squash(next((ln for ln in lines if not dates.stamp_only(ln)), lines[0]))
     if published is None:
         published = dates.dateline(lines)
     year = _article_year(text, published) if published or not year else year

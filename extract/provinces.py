@@ -20,7 +20,7 @@ from datetime import date
 from functools import cache
 from typing import NamedTuple
 
-from . import gazetteer, normalize
+from . import dates, gazetteer, normalize
 from . import ruleset as rules
 
 
@@ -97,6 +97,11 @@ def _parts(text: str) -> tuple[int, int]:
     that is one (a dateline or a caption line before it is not)."""
     title_start = len(text) - len(text.lstrip())
     title_end = text.find("\n", title_start)
+    while title_end > 0 and dates.stamp_only(text[title_start:title_end]):
+        # a page's stamp above the headline ("Thứ bảy, 24/02/2024") is not the title
+        rest = text[title_end:]
+        title_start = title_end + len(rest) - len(rest.lstrip())
+        title_end = text.find("\n", title_start)
     if title_end < 0:
         return len(text), len(text)
     first = None

@@ -49,6 +49,13 @@ def test_a_comparison_baseline_is_not_the_figures_year(example):
     assert fact["year"] == example["year"]
 
 
+@pytest.mark.parametrize("example", rules.load("time")["headlines"], ids=str)
+def test_a_headline_figure_takes_the_year_the_lead_gives_it(example):
+    found = extractor.extract(example["text"], published=_day(example["published"])).quantities
+    headline = next(q for q in found if q["value"] == example["value"])  # the first: the title's
+    assert headline["year"] == example["year"]
+
+
 @pytest.mark.parametrize("text", rules.load("time")["negative"])
 def test_time_negative_example_dates_no_figure(text):
     assert [t for t in timex.find(normalize.text(text)) if t.dates_figures] == []
