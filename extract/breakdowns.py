@@ -30,6 +30,9 @@ def _vocab() -> dict[str, Any]:
     words = [w for w in data["subset_words"] if w != ":"]
     return {
         "subset": re.compile(_bounded(rules.alternation(words)) + "|:", re.IGNORECASE),
+        "remaining": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["remaining_words"]) + r")\s*$", re.IGNORECASE
+        ),
         "opener": re.compile(
             r"^\W*(?:" + rules.alternation(data["continuation_openers"]) + r")(?!\w)", re.I
         ),
@@ -87,6 +90,14 @@ def _open_paren(gap: str) -> bool:
     return gap.count("(") > gap.count(")")
 
 
+def _closed_aside(sentence: str, fact: quantities.Quantity, upto: int) -> bool:
+    """``fact`` stands in parentheses that close before ``upto``."""
+    opened = sentence.rfind("(", 0, fact.start)
+    if opened < 0 or sentence.rfind(")", 0, fact.start) > opened:
+        return False
+    return 0 <= sentence.find(")", fact.end, upto) < upto
+
+
 def children(
     sentence: str,
     facts: list[quantities.Quantity],
@@ -104,7 +115,13 @@ def children(
     for number in quantities.find_numbers(sentence):
         if any(number.start < e and s < number.end for s, e in taken):
             continue
-        before = [f for f in facts if f.end <= number.start and not f.part]
+        # a comparison in an aside that closed before the number is not what it breaks down:
+        # "kỷ luật 320 đảng viên (giảm 40 ...) bằng các hình thức: khiển trách 210" is 320's
+        before = [
+            f
+            for f in facts
+            if f.end <= number.start and not f.part and not _closed_aside(sentence, f, number.start)
+        ]
         parent = before[-1] if before else inherited
         if parent is None:
             continue
@@ -121,7 +138,13 @@ def children(
             in_parentheses or vocab["subset"].search(gap) or (not before and inherited) or sibling
         ):
             continue
-        if any(f.start > gap_start and f.end <= number.start and not f.part for f in facts):
+        if any(
+            f.start > gap_start
+            and f.end <= number.start
+            and not f.part
+            and not _closed_aside(sentence, f, number.start)
+            for f in facts
+        ):
             continue  # another figure stands between: its own parts are its business
         item = vocab["item_end"].match(sentence, number.end)
         if not item:
@@ -153,6 +176,8 @@ def children(
         rated = [r for r, s, _ in quantities.find_ratings(label)]
         if rated:
             event, rating = "rated", rated[0]
+        elif vocab["remaining"].search(label):
+            event, rating = "total", None
         end = number.end + len(item.group(1).rstrip())
         own = [b for b in bodies if gap_start <= b.start and b.end <= number.start]
         part = replace(
