@@ -114,7 +114,7 @@ def _vocab() -> dict[str, Any]:
         ),
         "named_member_before": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["named_members"]) + r")\s+"
-            r"(?P<name>(?:\w+\s+){1,4}\w+)\s*[,–-]\s*$",
+            r"(?P<name>(?:\w+\s+){1,4}\w+)\s*(?:\([^()]{0,20}\)\s*)?[,–-]\s*(?:thuộc\s*)?$",
             re.IGNORECASE,
         ),
         "post_before": re.compile(
@@ -401,7 +401,7 @@ def _find_all(sentence: str) -> list[Body]:
 def _named_member(sentence: str, start: int) -> bool:
     """The body follows a person named in full and a comma: "đảng viên Lê Văn Ba, Chi bộ
     xóm Đông" is where that person belongs ("đảng viên trẻ, Chi bộ ..." names nobody)."""
-    found = _vocab()["named_member_before"].search(sentence[max(0, start - 60) : start])
+    found = _vocab()["named_member_before"].search(sentence[max(0, start - 80) : start])
     return bool(found) and all(word[0].isupper() for word in found["name"].split())
 
 

@@ -116,6 +116,7 @@ def _vocabulary() -> dict[str, Any]:
 def _events() -> dict[str, Any]:
     data = rules.load("events")
     before, after, applies = [], [], {}
+    fillers = rules.alternation(data["agent_fillers"])
     for event, spec in data["events"].items():
         applies[event] = set(spec.get("applies_to") or [])
         before += [(p, event) for p in spec.get("before") or []]
@@ -126,7 +127,8 @@ def _events() -> dict[str, Any]:
                 # capitals, may stand between "được"/"bị" and the verb
                 pattern = (
                     re.escape(words[0])
-                    + rf"(?:\s+(?:[{_UPPER}]\S*|tỉnh|huyện|thị xã|thành phố|xã|ủy)){{0,5}}?\s+"
+                    + rf"(?:\s+(?:[{_UPPER}]\S*|tỉnh|huyện|thị xã|thành phố|xã|ủy)){{0,5}}?"
+                    + rf"(?:\s+(?:{fillers}))?\s+"
                     + rules.phrase_regex(" ".join(words[1:]))
                 )
             else:
@@ -356,6 +358,9 @@ def _nearest_before(sentence: str, start: int, end: int, taken, category: str) -
         if action and not re.search(r"\d|[,;]", sentence[action.end : last.start]):
             return action
     return last
+
+
+_YEARS_AFTER = re.compile(r"\s*năm(?!\w)")
 
 
 def _awarded_after(sentence: str, start: int, end: int, taken) -> bool:
@@ -617,7 +622,13 @@ def extract(
     neutral = [(m.start(), m.end()) for m in events["neutral"].finditer(sentence)]
     # "Đảng bộ Sở Giáo dục và Đào tạo", "Ủy ban Kiểm tra": a word in a body's name is no verb
     neutral += [(b.start, b.end) for b in bodies if b.name and b.level != "national"]
-    number_starts = [n.start for n in found if not _blocked(masked, n.number_start, n.end)]
+    # a duration or a badge's age ("70 năm và 75 năm tuổi Đảng") does not end the stretch
+    # where the figure's predicate may stand
+    number_starts = [
+        n.start
+        for n in found
+        if not _blocked(masked, n.number_start, n.end) and not _YEARS_AFTER.match(sentence, n.end)
+    ]
     out: list[Quantity] = []
     for index, cand in enumerate(candidates):
         number = cand.number
