@@ -150,6 +150,16 @@ def attachment() -> re.Pattern[str]:
     return _vocab()["attach"]
 
 
+# a number closing a bloc's name in a list item is the item's figure, unless a numbering
+# word stands before it ("Chi bộ Tổ dân phố 12", "Đảng bộ Trung đoàn 2", "Khối 5")
+_LIST_FIGURE = re.compile(
+    r"(?<!số)(?<!Tổ)(?<!tổ)(?<!phố)(?<!Khối)(?<!khối)(?<!đoàn)(?<!Đội)(?<!đội)(?<!đoàn)"
+    r"(?<!Trạm)(?<!ấp)(?<!Ấp)(?<!thôn)(?<!Thôn)(?<!khu)(?<!Khu)(?<!xóm)(?<!Xóm)(?<!bản)(?<!Bản)"
+    r"(?<!Phòng)(?<!phòng)(?<!Lữ)(?<!Sư)\s+\d+$"
+)
+_LIST_ITEM_END = re.compile(r"\s*(?:[;.]|$)")
+
+
 def _place_end(sentence: str, pos: int) -> int:
     """Where the place's name starting at ``pos`` ends (``pos`` when there is none)."""
     end = pos
@@ -309,6 +319,9 @@ def _find_all(sentence: str) -> list[Body]:
             # the body's name runs on through its capitalized and organization words
             rest = vocab["bloc_rest"].match(sentence, end)
             end = rest.end() if rest else end
+            listed = _LIST_FIGURE.search(sentence, m.start(), end)
+            if listed and _LIST_ITEM_END.match(sentence, end):
+                end = listed.start()  # "...; Đảng bộ Khối Doanh nghiệp 12;": the item's figure
             text = sentence[m.start() : end]
             name = head + text[len(m.group(0)) :]
             found.append(Body(m.start(), end, text, "bloc", name=name))

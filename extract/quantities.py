@@ -170,6 +170,7 @@ def _events() -> dict[str, Any]:
         "at_least_before": re.compile(
             _bounded(rules.phrase_regex(data["at_least"]["before"])) + r"\s*$", re.I
         ),
+        "firm_totals": re.compile(_bounded(rules.alternation(data["firm_totals"])), re.I),
         "at_least_after": re.compile(_bounded(rules.phrase_regex(data["at_least"]["after"])), re.I),
     }
 
@@ -358,6 +359,13 @@ def _nearest_before(sentence: str, start: int, end: int, taken, category: str) -
         if action and not re.search(r"\d|[,;]", sentence[action.end : last.start]):
             return action
     return last
+
+
+def _firm_total(sentence: str, clause_start: int, start: int) -> bool:
+    """A firm stock word ("tổng số") stands before the figure with no number between."""
+    window = sentence[max(clause_start, start - 80) : start]
+    found = list(_events()["firm_totals"].finditer(window))
+    return bool(found) and not re.search(r"\d", window[found[-1].end() :])
 
 
 _YEARS_AFTER = re.compile(r"\s*năm(?!\w)")
@@ -724,6 +732,8 @@ def extract(
                     number.unit
                 ]
                 weak = True
+            if weak and event == "total" and _firm_total(text, c_start, number.start):
+                weak = False  # "nâng tổng số đảng viên toàn huyện là 4.310": a total
             if weak and cand.entry and cand.entry.get("event"):
                 event, weak = cand.entry["event"], False  # "26 đảng viên mới": admitted
             if weak:
