@@ -28,6 +28,7 @@ _NOT_PLACE = {
     "bằng", "giấy", "cờ", "kết", "đồng", "ông", "bà", "các", "trong", "năm", "ngày", "tháng",
     "theo", "tại", "ở", "tỉnh", "huyện", "quận", "xã", "phường", "thị", "thành", "chi", "mặt",
     "ubnd", "hđnd", "ubkt", "btv", "bch", "mttq", "quyết", "chỉ", "kế", "đại", "lần", "khóa",
+    "tsvm",  # "chi bộ TSVM": a rating, trong sạch vững mạnh
 }  # fmt: skip
 # a person's name often follows a place in a title ("Huyện ủy Tân Yên Dương Đức Thảo")
 _SURNAMES = {

@@ -100,6 +100,7 @@ def _vocabulary() -> dict[str, Any]:
             _bounded(rules.alternation(data["refine_after"])) + r"\s*$", re.IGNORECASE
         ),
         "refinements": data["refinements"],
+        "parts_of_base": data["parts_of_base"],
         "allowed_events": data["allowed_events"],
         "context_unit_categories": data["context_unit_categories"],
         "identifier": re.compile(
@@ -422,6 +423,15 @@ def _refined(sentence: str, lowered: str, number: numbers.Number, category: str)
     """A generic category after "tổng số" counts the specific kind named earlier in the
     sentence: "100% chi bộ trực thuộc ..., với tổng số 2.956 chi bộ"."""
     vocab = _vocabulary()
+    based = vocab["parts_of_base"].get(category)
+    if based:
+        # "129 tổ chức cơ sở đảng, trong đó 59 đảng bộ": a part of a count of base bodies
+        subsets = list(_events()["subset"].finditer(sentence, 0, number.start))
+        if subsets:
+            whole = list(vocab["any"].finditer(sentence, 0, subsets[-1].start()))
+            hit = whole and _category_at(sentence, lowered, whole[-1].start(), "count")
+            if hit and hit[0]["category"] == "base_party_org":
+                return based
     specific = vocab["refinements"].get(category)
     if not specific or not vocab["refine_after"].search(sentence, 0, number.start):
         return category
