@@ -20,9 +20,9 @@ shared by all workers; article pages go to a Redis list that one store worker
   empty and every worker of the round has said so: the last one pushes the round's end to
   the store worker, which records the run (crawl_runs, health, run log), and clears the
   round's fingerprints, so the next round revalidates what is due.
-* **Politeness per site, not per process**: a downloader middleware takes a per-host
-  token in Redis (``SET NX PX delay``) before every request, so all workers together ask a
-  host at most once per the site's delay.
+* **Politeness per site, not per process**: the download handler takes a per-host token in
+  Redis right before every request and lets it expire the site's delay after the answer,
+  so all workers together ask a host one request at a time, a delay apart.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -108,6 +109,11 @@ ENQUEUE = """
 if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
+"""
+# KEYS: a host's politeness token; ARGV: this request's token, delay (ms)
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
 """
 # KEYS: queue, in-progress
 POP = """
@@ -428,38 +434,65 @@ class Seed:
 
 
 class Politeness:
-    """Downloader middleware: one request per host per the site's delay across every
-    worker, by a token in Redis (``SET NX PX``) taken before each request."""
+    """One request at a time per host across every worker, the next one starting no sooner
+    than the site's delay after the last one ended: a token in Redis taken right before a
+    request goes on the wire (in the download handler, after Scrapy's own per-slot queue)
+    and, once its answer is in, left to expire after the delay. Holding the token during
+    the request keeps the spacing even when a busy worker is slow to send what it took a
+    token for; a worker that dies holding one frees it after the download timeout."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.server = connection.from_settings(crawler.settings)
         self.delay = crawler.settings.getfloat("PARTYFACTS_POLITE_DELAY", -1.0)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
+        self.hold = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 30.0) + 10.0
+        self._release = self.server.register_script(RELEASE)
+        self.taken = 0
 
     def delay_for(self, spider) -> float:
         return self.delay if self.delay >= 0 else spider.site.download_delay
 
-    def try_take(self, host: str, delay: float) -> int:
-        """0 if this worker may ask ``host`` now, else the milliseconds to wait."""
-        token = f"{PREFIX}:polite:{host}"
-        if self.server.set(token, WORKER_ID, px=max(1, int(delay * 1000)), nx=True):
-            return 0
-        return max(int(self.server.pttl(token)), 1)
+    def try_take(self, host: str) -> tuple[str, int]:
+        """(this request's token, 0) if it may ask ``host`` now, else ("", ms to wait)."""
+        key = f"{PREFIX}:polite:{host}"
+        self.taken += 1
+        mine = f"{WORKER_ID}:{self.taken}"
+        if self.server.set(key, mine, px=int(self.hold * 1000), nx=True):
+            return mine, 0
+        return "", max(int(self.server.pttl(key)), 1)
 
-    async def process_request(self, request):
-        spider = self.crawler.spider
-        delay = self.delay_for(spider)
+    def release(self, host: str, token: str, delay: float) -> None:
+        """The answer is in: the next request to ``host`` may start after ``delay``."""
+        self._release(keys=[f"{PREFIX}:polite:{host}"], args=[token, max(1, int(delay * 1000))])
+
+    async def wait_turn(self, request) -> tuple[str, str, float] | None:
+        delay = self.delay_for(self.crawler.spider)
         if delay <= 0:
             return None
         host = urlsplit(request.url).netloc.lower()
-        while wait := self.try_take(host, delay):
+        while True:
+            token, wait = self.try_take(host)
+            if token:
+                return host, token, delay
             self.crawler.stats.inc_value("partyfacts/polite_waits")
-            await maybe_deferred_to_future(_later(wait / 1000, lambda: None))
-        return None
+            pause = min(wait, 100, max(int(delay * 250), 10)) / 1000
+            await maybe_deferred_to_future(_later(pause, lambda: None))
+
+
+class PoliteDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, each request holding its host's token (Politeness)."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self.politeness = Politeness(crawler)
+
+    async def download_request(self, request):
+        turn = await self.politeness.wait_turn(request)
+        try:
+            return await super().download_request(request)
+        finally:
+            if turn:
+                self.politeness.release(*turn)
 
 
 class Push:
@@ -513,8 +546,14 @@ def settings(redis_url: str, heartbeat: float | None = None) -> dict:
         "ITEM_PIPELINES": {"partyfacts.crawler.distributed.Push": 300},
         "EXTENSIONS": {**project.EXTENSIONS, "partyfacts.crawler.extensions.RunRecorder": None},
         "SPIDER_MIDDLEWARES": {"partyfacts.crawler.distributed.Seed": 10},
-        "DOWNLOADER_MIDDLEWARES": {"partyfacts.crawler.distributed.Politeness": 950},
-        "DOWNLOAD_DELAY": 0,  # the Redis token spaces a site's requests across workers
+        "DOWNLOAD_HANDLERS": {
+            "http": "partyfacts.crawler.distributed.PoliteDownloadHandler",
+            "https": "partyfacts.crawler.distributed.PoliteDownloadHandler",
+        },
+        # the Redis token spaces a site's requests across workers; AutoThrottle's
+        # per-process delays would only add to it, blind to the other workers
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
         "PARTYFACTS_REDIS_HEARTBEAT": heartbeat,
     }
 

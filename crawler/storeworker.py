@@ -51,6 +51,7 @@ class StoreWorker:
         self.stopping = False
         self.done: Counter[str] = Counter()  # messages handled, by kind and outcome
         self.started = time.monotonic()
+        self.busy = 0.0  # seconds spent on messages (the rest waiting for them)
 
     # -- the lock ---------------------------------------------------------------------------
     def acquire(self) -> None:
@@ -118,8 +119,10 @@ class StoreWorker:
                     if until_done and self.idle():
                         break
                     continue
+                began = time.monotonic()
                 self.handle(raw)
                 self.server.lrem(PROCESSING, 1, raw)  # acknowledged: committed
+                self.busy += time.monotonic() - began
                 if time.monotonic() - last_report > 30:
                     log.info("store worker: %s", self.summary())
                     last_report = time.monotonic()
@@ -135,7 +138,7 @@ class StoreWorker:
     def summary(self) -> str:
         elapsed = time.monotonic() - self.started
         parts = ", ".join(f"{n} {k}" for k, n in sorted(self.done.items()))
-        return f"{parts or 'nothing yet'} in {elapsed:.0f} s"
+        return f"{parts or 'nothing yet'} in {elapsed:.0f} s (busy {self.busy:.1f} s)"
 
     # -- messages ---------------------------------------------------------------------------
     def handle(self, raw: bytes) -> None:

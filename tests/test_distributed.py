@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.crawl,
     pytest.mark.skipif(redis_missing() is not None, reason=redis_missing() or ""),
 ]
-ARTICLES = 240
+ARTICLES = 200
 NEWEST = datetime(2026, 11, 20, 8)
 NOW = NEWEST + timedelta(hours=1)
 SPACING = timedelta(hours=2)
@@ -196,20 +196,26 @@ def test_one_store_worker_per_redis(fresh_redis, procs, tmp_path):
 
 
 def test_politeness_token_is_shared_by_workers_per_host(fresh_redis):
-    """Two workers' middlewares: the second must wait for the host the first just asked,
-    not for another host."""
+    """Two workers: while one asks a host, the other waits for that host (not for another
+    one); once the answer is in, the host is free again after the site's delay."""
     from types import SimpleNamespace
 
     from scrapy.settings import Settings
 
     from partyfacts.crawler.distributed import Politeness
 
-    url, _client = fresh_redis
+    url, client = fresh_redis
     crawler = SimpleNamespace(settings=Settings({"REDIS_URL": url}))
     one, two = Politeness(crawler), Politeness(crawler)
-    assert one.try_take("bao-a.example:80", 30.0) == 0
-    assert 0 < two.try_take("bao-a.example:80", 30.0) <= 30_000
-    assert two.try_take("bao-b.example:80", 30.0) == 0
+    token, wait = one.try_take("bao-a.example:80")
+    assert token and wait == 0
+    assert two.try_take("bao-a.example:80")[0] == ""  # busy while the first one is out
+    assert two.try_take("bao-b.example:80")[1] == 0
+    two.release("bao-a.example:80", "not its token", 0.001)  # only the holder releases
+    assert client.pttl("partyfacts:polite:bao-a.example:80") > 30_000
+    one.release("bao-a.example:80", token, 30.0)  # answered: free again 30 s later
+    assert 0 < client.pttl("partyfacts:polite:bao-a.example:80") <= 30_000
+    assert two.try_take("bao-a.example:80")[0] == ""
 
 
 def test_messages_carry_page_bytes_exactly(tmp_path: Path):
