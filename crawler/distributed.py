@@ -347,8 +347,8 @@ class Scheduler(RedisScheduler):
 
     def _flush_stats(self) -> None:
         """Add this worker's counters (since the last flush) to the round's."""
-        if self.round_id is None or not self.stats:
-            return
+        if self.round_id is None or not self.stats or self.finished_round:
+            return  # (after the round's end its counters are the store worker's)
         current = {
             name.split("/", 1)[1]: int(value)
             for name, value in self.stats.get_stats().items()
