@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.crawl,
     pytest.mark.skipif(redis_missing() is not None, reason=redis_missing() or ""),
 ]
-ARTICLES = 200
+ARTICLES = 150
 NEWEST = datetime(2026, 11, 20, 8)
 NOW = NEWEST + timedelta(hours=1)
 SPACING = timedelta(hours=2)
