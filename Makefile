@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench eval clean
+.PHONY: run test lint bench eval clean redis-server
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/partyfacts demo
 
-test: $(STAMP)
+# The distributed crawl's tests start a Redis server of their own on 127.0.0.1: Debian's
+# redis-server, installed here when missing (quietly; when it cannot be installed, for want
+# of root or of the package archive, those tests skip and say why).
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	      --no-install-recommends redis-server ) >/dev/null 2>&1 \
+	  && echo "installed redis-server" \
+	  || echo "could not install redis-server: the distributed crawl tests will skip"; }
+
+test: $(STAMP) redis-server
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -32,11 +43,12 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/partyfacts eval
 
-bench: $(STAMP)
+bench: $(STAMP) redis-server
 	$(BIN)/python bench/extract_throughput.py
 	$(BIN)/python bench/crawl_throughput.py
 	$(BIN)/python bench/reextract_throughput.py
 	$(BIN)/python bench/query_scale.py
+	$(BIN)/python bench/crawl_capacity.py
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-* data/logs data/locks

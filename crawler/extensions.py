@@ -69,45 +69,60 @@ class RunRecorder:
         if self.run_id is None:
             return
         stats = self.crawler.stats
-        value = lambda key: int(stats.get_value(f"partyfacts/{key}", 0))  # noqa: E731
-        counts = {
-            "pages_fetched": value("pages_fetched"),
-            "articles_new": value("articles_new"),
-            "articles_updated": value("articles_updated"),
-            "articles_skipped": value("articles_skipped")
-            + value("articles_unchanged")
-            + value("articles_irrelevant"),
-            "articles_failed": value("articles_failed"),
-            "listings_failed": value("listings_failed"),
-        }
-        errors = {
-            key.split("/", 2)[2]: int(v)
+        counters = {
+            key.split("/", 1)[1]: int(v)
             for key, v in stats.get_stats().items()
-            if key.startswith(("partyfacts/errors/", "partyfacts/skipped/"))
+            if key.startswith("partyfacts/") and isinstance(v, int | float)
         }
-        status = state.finish_run(
-            self.db, self.run_id, counts, errors, finished=reason == "finished"
-        )
+        status, verdict = finish(
+            self.db, self.crawler.settings["PARTYFACTS_DB"], spider.site, self.run_id, counters,
+            finished=reason == "finished",
+        )  # fmt: skip
         stats.set_value("partyfacts/run_status", status)
         stats.set_value("partyfacts/run_id", self.run_id)
-        measured = {name: value(f"health/{name}") for name in health.COUNTS}
-        for name in ("listing_pages", "listings_failed", "article_links", "new_requested",
-                     "rechecked"):  # fmt: skip
-            measured[name] = value(name)
-        verdict = health.assess(self.db, self.run_id, spider.site, measured, status)
         stats.set_value("partyfacts/health", verdict.health)
-        log.info("%s: run %d %s: %s; errors %s", spider.name, self.run_id, status, counts, errors)
-        if verdict.health != "ok":
-            log.warning("%s: %s: %s", spider.name, verdict.health, "; ".join(verdict.reasons))
-        try:
-            health.log_line(health.run_log_path(self.crawler.settings["PARTYFACTS_DB"]), {
-                "site": spider.name, "run_id": self.run_id, "status": status,
-                "health": verdict.health, "reasons": verdict.reasons, "counts": counts,
-                "measures": measured, "errors": errors, "irrelevant": value("articles_irrelevant"),
-                "unchanged": value("articles_unchanged"), "not_due": value("known_not_due"),
-            })  # fmt: skip
-        except OSError as error:  # the database has the run; a full disk must not hide it
-            log.error("cannot write the run log: %s", error)
         self.db.conn.close()
         if self.lock:
             self.lock.release()
+
+
+def finish(db, db_path, site, run_id: int, counters: dict[str, int], finished: bool):
+    """Close a run from its counters (the ``partyfacts/`` stats without the prefix: pages
+    fetched, articles new/updated/..., errors/KIND, skipped/KIND, health/MEASURE...): its
+    crawl_runs row, its health verdict and its line in the run log. Returns (status,
+    verdict). Shared by the local run recorder and the distributed store worker."""
+    value = lambda key: int(counters.get(key, 0))  # noqa: E731
+    counts = {
+        "pages_fetched": value("pages_fetched"),
+        "articles_new": value("articles_new"),
+        "articles_updated": value("articles_updated"),
+        "articles_skipped": value("articles_skipped")
+        + value("articles_unchanged")
+        + value("articles_irrelevant"),
+        "articles_failed": value("articles_failed"),
+        "listings_failed": value("listings_failed"),
+    }
+    errors = {
+        key.split("/", 1)[1]: int(v)
+        for key, v in counters.items()
+        if key.startswith(("errors/", "skipped/"))
+    }
+    status = state.finish_run(db, run_id, counts, errors, finished=finished)
+    measured = {name: value(f"health/{name}") for name in health.COUNTS}
+    for name in ("listing_pages", "listings_failed", "article_links", "new_requested",
+                 "rechecked"):  # fmt: skip
+        measured[name] = value(name)
+    verdict = health.assess(db, run_id, site, measured, status)
+    log.info("%s: run %d %s: %s; errors %s", site.key, run_id, status, counts, errors)
+    if verdict.health != "ok":
+        log.warning("%s: %s: %s", site.key, verdict.health, "; ".join(verdict.reasons))
+    try:
+        health.log_line(health.run_log_path(db_path), {
+            "site": site.key, "run_id": run_id, "status": status,
+            "health": verdict.health, "reasons": verdict.reasons, "counts": counts,
+            "measures": measured, "errors": errors, "irrelevant": value("articles_irrelevant"),
+            "unchanged": value("articles_unchanged"), "not_due": value("known_not_due"),
+        })  # fmt: skip
+    except OSError as error:  # the database has the run; a full disk must not hide it
+        log.error("cannot write the run log: %s", error)
+    return status, verdict

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -136,15 +137,7 @@ class StorePipeline:
         return self.db
 
     def _work(self, item: dict, spider) -> Outcome:
-        db = self._connect()
-        try:
-            return extract_and_store(db, item, spider.site, spider.since, spider)
-        except article_module.PageError as error:
-            if "empty page" in str(error):
-                state.remember_page(db, spider.name, item["canonical_url"], "skipped", str(error),
-                                    item.get("etag"), item.get("last_modified"))  # fmt: skip
-                return Outcome("skipped", str(error), "empty_page")
-            raise
+        return store_page(self._connect(), item, spider.site, spider.since, spider)
 
     def remember_gone(self, spider, url: str, reason: str):
         """From the spider: a 404/410 page, so later runs leave it alone."""
@@ -168,30 +161,55 @@ class StorePipeline:
             return item
         deferred = threads.deferToThreadPool(reactor, self.pool, self._work, item, spider)
 
+        def count(name: str, value: int = 1) -> None:
+            stats.inc_value(f"partyfacts/{name}", value)
+
         def stored(outcome: Outcome):
-            for name, value in outcome.measures.items():
-                stats.inc_value(f"partyfacts/health/{name}", value)
-            if outcome.status == "skipped":
-                stats.inc_value("partyfacts/articles_skipped")
-                stats.inc_value(f"partyfacts/skipped/{outcome.kind}")
-                log.info("skipped %s: %s", item["url"], outcome.reason)
-            else:
-                stats.inc_value(f"partyfacts/articles_{outcome.status}")
-                log.debug("%s: %s", item["url"], outcome.status)
+            count_outcome(count, item["url"], outcome)
             return item
 
         def failed(failure):
-            error = failure.value
-            stats.inc_value("partyfacts/articles_failed")
-            stats.inc_value(f"partyfacts/errors/{_kind(error)}")
-            log.warning("failed %s: %s", item["url"], error)
+            count_failure(count, item["url"], failure.value)
             return item
 
         deferred.addCallbacks(stored, failed)
         return await maybe_deferred_to_future(deferred)
 
 
-def _kind(error: Exception) -> str:
+def store_page(db, item: dict, site, since: date | None, spider=None) -> Outcome:
+    """One fetched article page into the database (extract_and_store), an empty page
+    remembered as skipped. Shared by the local pipeline and the distributed store worker
+    (which has no spider: its round's row is counted when the round closes)."""
+    try:
+        return extract_and_store(db, item, site, since, spider)
+    except article_module.PageError as error:
+        if "empty page" in str(error):
+            state.remember_page(db, site.key, item["canonical_url"], "skipped", str(error),
+                                item.get("etag"), item.get("last_modified"))  # fmt: skip
+            return Outcome("skipped", str(error), "empty_page")
+        raise
+
+
+def count_outcome(count: Callable[[str, int], None], url: str, outcome: Outcome) -> None:
+    """Add an outcome to a run's counters (names without the ``partyfacts/`` prefix)."""
+    for name, value in outcome.measures.items():
+        count(f"health/{name}", value)
+    if outcome.status == "skipped":
+        count("articles_skipped", 1)
+        count(f"skipped/{outcome.kind}", 1)
+        log.info("skipped %s: %s", url, outcome.reason)
+    else:
+        count(f"articles_{outcome.status}", 1)
+        log.debug("%s: %s", url, outcome.status)
+
+
+def count_failure(count: Callable[[str, int], None], url: str, error: BaseException) -> None:
+    count("articles_failed", 1)
+    count(f"errors/{_kind(error)}", 1)
+    log.warning("failed %s: %s", url, error)
+
+
+def _kind(error: BaseException) -> str:
     if isinstance(error, article_module.PageError):
         return "undecodable"
     if isinstance(error, store.StoreError):

@@ -3,6 +3,7 @@ its layout profile's selectors under its own."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,9 +47,18 @@ class SiteConfig:
         return [part for part in VERIFIABLE if self.verified.get(part)]
 
 
+EXTRA = "PARTYFACTS_SITES_EXTRA"  # a YAML file of more sites (and profiles) to add
+
+
 @cache
 def _data() -> dict[str, Any]:
-    return yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+    extra = os.environ.get(EXTRA, "").strip()
+    if extra:  # e.g. the capacity benchmark's farm of loopback sites
+        more = yaml.safe_load(Path(extra).read_text(encoding="utf-8")) or {}
+        data["sites"] = {**data["sites"], **(more.get("sites") or {})}
+        data["profiles"] = {**data.get("profiles", {}), **(more.get("profiles") or {})}
+    return data
 
 
 def profiles() -> dict[str, dict[str, Any]]:

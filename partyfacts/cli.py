@@ -443,8 +443,12 @@ def _print_runs(results) -> None:
     "--timeout", type=float, default=None, help="Seconds before a request is given up (default 30)."
 )
 @click.option("--list", "list_sites", is_flag=True, help="List the sites in the registry and exit.")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Run as a worker of a distributed crawl on this Redis (see store-worker).")  # fmt: skip
 @click.pass_obj
-def crawl(opts, sites, db_path, since, full, recheck, base_url, urls, timeout, list_sites) -> None:
+def crawl(
+    opts, sites, db_path, since, full, recheck, base_url, urls, timeout, list_sites, redis_url
+) -> None:
     """Crawl news sites (all of the registry's real sites by default) into the database.
 
     Incremental: new articles are fetched, stored ones only revalidated (ETag /
@@ -499,6 +503,13 @@ def crawl(opts, sites, db_path, since, full, recheck, base_url, urls, timeout, l
         raise click.BadParameter(f"not an http(s) URL: {bad_urls[0]}", param_hint="--url")
     opts = opts.replace(db=db_path)
     settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
+    if redis_url:
+        from .crawler import distributed
+
+        _distributed_crawl(distributed.crawl(
+            sites, opts, redis_url, since=since, base_url=base_url, full=full, recheck=recheck,
+            overrides=settings,
+        ))  # fmt: skip
     results = crawl_module.crawl(
         sites, opts, since=since, base_url=base_url, full=full, recheck=recheck,
         settings=settings, urls=list(urls),
@@ -510,6 +521,42 @@ def crawl(opts, sites, db_path, since, full, recheck, base_url, urls, timeout, l
                 f"partyfacts: {r.site}: a crawl of this site is already running; exiting", err=True
             )
     sys.exit(crawl_module.exit_code(results))
+
+
+def _distributed_crawl(results: dict[str, dict]) -> None:
+    """A worker's end: what it did per site; exit 0 when every site's round is over."""
+    rows = [{"site": site, **r} for site, r in results.items()]
+    output.write(rows, ["site", "reason", "pages", "pushed", "requeued", "polite_waits"],
+                 grouped=(), count=False)  # fmt: skip
+    click.echo("(runs are recorded by the store worker: see `partyfacts status`)", err=True)
+    sys.exit(0 if all(r["reason"] == "finished" for r in results.values()) else 1)
+
+
+@main.command(name="store-worker")
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="The crawl's Redis.")
+@_DB
+@click.option("--until-done", is_flag=True,
+              help="Exit once nothing is queued and no round is open (else serve until stopped).")  # fmt: skip
+@click.pass_obj
+def store_worker(opts, redis_url: str, db_path: str | None, until_done: bool) -> None:
+    """The single writer of a distributed crawl: store what `crawl --redis` workers fetch.
+
+    Each page is stored as a local crawl stores it (one transaction, relevance, facts) and
+    acknowledged only after its commit; a killed store worker's message is taken up again
+    by the next one. Exit code 0, or 75 when another store worker holds this Redis.
+
+    \b
+    Example:
+      partyfacts store-worker --redis redis://10.0.0.5:6379/0 --db data/partyfacts.db
+      partyfacts crawl --redis redis://10.0.0.5:6379/0 baolaichau vov   # on each machine
+    """
+    from .crawler import storeworker
+
+    opts = opts.replace(db=db_path)
+    if opts.log_level not in ("DEBUG", "ERROR"):  # long work: its progress is INFO
+        logging.getLogger("partyfacts").setLevel(logging.INFO)
+    worker = storeworker.StoreWorker(redis_url, opts.db, opts.lock_timeout)
+    sys.exit(worker.run(until_done=until_done))
 
 
 @main.command()

@@ -21,6 +21,7 @@ class Served:
     url: str
     site: Site
     requests: list[tuple[str, int, bool]] = field(default_factory=list)  # path, status, conditional
+    times: list[float] = field(default_factory=list)  # when each request arrived (monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -44,11 +45,13 @@ def _handler(served: Served, faults: dict[str, str], delay: float):
             )
             with served.lock:
                 served.requests.append((self.path, status, conditional))
+                served.times.append(self.arrived)
 
         def do_HEAD(self) -> None:
             self.do_GET()
 
         def do_GET(self) -> None:
+            self.arrived = time.monotonic()
             parts = urlsplit(self.path)
             key = parts.path + (f"?{parts.query}" if parts.query else "")
             page = served.site.pages.get(key)
@@ -98,14 +101,16 @@ def serve(
     faults: dict[str, str] | None = None,
     delay: float = 0.0,
     port: int = 0,
+    host: str = "127.0.0.1",
 ) -> Iterator[Served]:
-    """Serve ``site`` (default: the 40-article sample) in a background thread; yields the
-    base URL and the request log, and stops the server on exit."""
+    """Serve ``site`` (default: the 40-article sample) in a background thread on ``host``
+    (a loopback address); yields the base URL and the request log, and stops the server on
+    exit."""
     site = site or build()
     served = Served("", site)
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(served, faults or {}, delay))
+    server = ThreadingHTTPServer((host, port), _handler(served, faults or {}, delay))
     server.daemon_threads = True
-    served.url = f"http://127.0.0.1:{server.server_address[1]}"
+    served.url = f"http://{host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, name="sample-site", daemon=True)
     thread.start()
     try:

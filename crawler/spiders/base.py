@@ -260,11 +260,11 @@ class SiteSpider(scrapy.Spider):
                 pipeline.remember_gone(self, key, f"http {failure.value.response.status}")
 
     def _store_pipeline(self):
-        from ..pipelines import StorePipeline
-
+        """The pipeline that remembers pages: the local store pipeline, or the distributed
+        crawl's push to Redis (crawler/distributed.py)."""
         scraper = getattr(self.crawler.engine, "scraper", None)
         for pipe in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
-            if isinstance(pipe, StorePipeline):
+            if hasattr(pipe, "remember_gone"):
                 return pipe
         return None
 
