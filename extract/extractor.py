@@ -162,6 +162,19 @@ _PLAN_BEFORE = re.compile(
 )
 
 
+_YEARS_SINCE = re.compile(
+    r"(?<!\w)sau\s+(?:hơn\s+)?(\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+năm\s+"
+    r"(?:triển khai|thực hiện|tổ chức thực hiện)(?!\w)[^.;\n]*$",
+    re.IGNORECASE,
+)
+_WORD_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+                 "chín": 9, "mười": 10}  # fmt: skip
+
+
+def _small_number(word: str) -> int:
+    return int(word) if word.isdigit() else _WORD_NUMBERS[word.lower()]
+
+
 def _article_year(text: str, published: date | None) -> int | None:
     """The article's year: its publication date's, else the latest year its first lines
     report on (a point in time, not a plan: "năm 2018 và 3 tháng đầu năm 2019" is 2019,
@@ -179,6 +192,12 @@ def _article_year(text: str, published: date | None) -> int | None:
             "baseline",
             "personal",
         ):
+            continue
+        if expr.kind == "document":
+            # "Sau 2 năm triển khai Đề án ... ngày 17/8/2011": two years after the document
+            after = _YEARS_SINCE.search(joined, max(0, expr.start - 120), expr.start)
+            if after:
+                points.append(expr.year + _small_number(after.group(1)))
             continue
         if expr.kind == "span" and _CONGRESS_BEFORE.search(
             joined, max(0, expr.start - 120), expr.start

@@ -14,7 +14,7 @@ from functools import cache
 
 from . import ruleset as rules
 
-NOT_DATING = ("congress", "baseline", "personal")
+NOT_DATING = ("congress", "baseline", "personal", "document")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class TimeExpr:
     end: int
     kind: str  # span | open_span | date | month | quarter | year | this_year | last_year |
     # past_term | congress (the national Party congress: the article's time, not a figure's) |
-    # baseline (after "so với") | personal ("sinh năm"): times that date no figure
+    # baseline (after "so với") | personal ("sinh năm") | document (a document's date):
+    # times that date no figure
 
     @property
     def dates_figures(self) -> bool:
@@ -111,6 +112,15 @@ def _personal() -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + words + r")\s*(?:năm\s+|ngày\s+)?$", re.IGNORECASE)
 
 
+@cache
+def _document() -> re.Pattern[str]:
+    codes = rules.alternation(rules.load("time")["document_codes"])
+    return re.compile(
+        r"\d+[\w.]*(?:[-/][\w.]+)*?[-/](?:" + codes + r")(?:[-/][\w.]+)*\s*,?\s*"
+        r"(?:ban hành\s+)?(?:ngày\s*)?$"
+    )
+
+
 def _valid(kind: str, groups: dict[str, str | None]) -> bool:
     if groups.get("congress"):
         return groups["congress"].upper() in _congresses()
@@ -145,6 +155,8 @@ def find(text: str) -> list[TimeExpr]:
                 kind = "baseline"
             elif _personal().search(text, max(0, match.start() - 30), match.start()):
                 kind = "personal"  # "đồng chí A sinh năm 1936": a person's date
+            elif _document().search(text, max(0, match.start() - 40), match.start()):
+                kind = "document"  # "Nghị quyết số 12-NQ/TU ngày 5/3/2010": the document's
             else:
                 kind = pattern_kind
             year = int(groups.get("end") or groups.get("year") or 0) or None

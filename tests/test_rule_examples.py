@@ -49,6 +49,11 @@ def test_a_comparison_baseline_is_not_the_figures_year(example):
     assert fact["year"] == example["year"]
 
 
+@pytest.mark.parametrize("example", rules.load("time")["article_years"], ids=str)
+def test_an_undated_articles_year_comes_from_its_first_lines(example):
+    assert extractor.extract(example["text"]).year == example["year"]
+
+
 @pytest.mark.parametrize("example", rules.load("time")["headlines"], ids=str)
 def test_a_headline_figure_takes_the_year_the_lead_gives_it(example):
     found = extractor.extract(example["text"], published=_day(example["published"])).quantities
