@@ -811,7 +811,11 @@ def extract(
             times if aside else [t for t in times if not _inside_parentheses(sentence, t.start)]
         )
         time = _time_for(dating, c_start, c_end, number.start, carried_time)
-        if time:
+        if time and category == "delegate" and time.kind == "span" and time.period_start:
+            # a congress's delegates meet at its opening: "Đại hội ... nhiệm kỳ 2020 - 2025
+            # ... 351 đại biểu" is 2020's, planned or held
+            year, period_start, as_of = time.period_start, None, None
+        elif time:
             year, period_start, as_of = time.resolve(article_date, plan=status == "target")
         else:
             year, period_start, as_of = article_year, None, None

@@ -49,6 +49,13 @@ def test_a_comparison_baseline_is_not_the_figures_year(example):
     assert fact["year"] == example["year"]
 
 
+@pytest.mark.parametrize("example", rules.load("time")["figure_years"], ids=str)
+def test_a_figure_gets_the_year_its_sentence_gives_it(example):
+    found = extractor.extract(example["text"], published=_day(example["published"])).quantities
+    fact = next(q for q in found if q["value"] == example["value"])
+    assert fact["year"] == example["year"]
+
+
 @pytest.mark.parametrize("example", rules.load("time")["article_years"], ids=str)
 def test_an_undated_articles_year_comes_from_its_first_lines(example):
     assert extractor.extract(example["text"]).year == example["year"]
