@@ -55,11 +55,13 @@ def inherit(fact: quantities.Quantity, parent: quantities.Quantity) -> quantitie
     """A figure in a sentence that goes on breaking down ``parent`` ("Trong đó, có 64 đảng
     viên ...") takes its event and status when its own came only from a stock word, and its
     time and body when it names none."""
-    if fact.unit != "count" or parent.unit != "count":
+    if parent.unit != "count":
         return fact
     changes: dict = {}
-    if fact.weak and parent.event != "total":
+    if fact.weak and parent.event != "total" and fact.unit == "count":
         changes.update(event=parent.event, rating=parent.rating, status=parent.status)
+    # a share in such a sentence ("Trong đó, đảng viên tốt nghiệp THPT chiếm hơn 80%") is
+    # of the same figure: its time and body too
     if fact.time is None:
         changes.update(year=parent.year, period_start=parent.period_start, as_of=parent.as_of)
     if fact.body is None and parent.body is not None:

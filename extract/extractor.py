@@ -367,7 +367,12 @@ def extract(
         found += breakdowns.children(s, found, masked, carried_fact, found_bodies)
         found.sort(key=lambda q: q.start)
         if found:
-            carried_fact = next((q for q in reversed(found) if not q.part), found[-1])
+            # the figure a next "Trong đó, ..." goes on about: the last whole count (a share
+            # after it, "đạt 108% chỉ tiêu", is about that count too)
+            carried_fact = next(
+                (q for q in reversed(found) if not q.part and q.unit == "count"),
+                next((q for q in reversed(found) if not q.part), found[-1]),
+            )
             recent = [*recent, *(q for q in found if not q.part and q.unit == "count")][-6:]
         for q in found:
             start, end = sentence.start + q.start, sentence.start + q.end
