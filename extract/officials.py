@@ -120,6 +120,7 @@ def _read(
     out: list[Mention],
     in_list: bool = False,
     list_stop: int | None = None,
+    grouped: bool = False,
 ) -> int:
     """Every person between tokens ``i`` and ``stop``; ``shared`` titles (a list's head)
     go to each of them; in a list a bare name is a person too. A list that opens here runs
@@ -169,8 +170,10 @@ def _read(
                 return _read_list(reader, start, list_stop, _nest(shared, head), out)
             if chain.name:
                 start, i = i, _title_first(reader, chain, shared, i, out)
-                if plural or in_list:
-                    # in a list's item "nguyên Tổng Bí thư A, B; ..." B holds it too
+                if plural or (in_list and grouped):
+                    # in a list's item "nguyên Tổng Bí thư A, B; ..." B holds it too (only
+                    # where ";" groups the list by title: in one comma list of leaders the
+                    # first one's title is his own)
                     i = _more_names(reader, i, out[-1].titles, start, out, bare=not plural)
                 continue
             titles, places = _titles(reader, chain)
@@ -495,7 +498,9 @@ def _read_list(
     reader.list_depth += 1
     for a, b in items:
         found: list[Mention] = []
-        reached = _read(reader, a, b, sharing, found, in_list=True, list_stop=end)
+        reached = _read(
+            reader, a, b, sharing, found, in_list=True, list_stop=end, grouped=len(items) > 1
+        )
         for mention in found:
             own = mention.titles[len(sharing) :]
             if honorific and not mention.honorific:
