@@ -2,14 +2,17 @@
 #   make run    serve the bundled sample site on 127.0.0.1, crawl it into data/partyfacts.db,
 #               print a summary
 #   make test   lint, rule examples, unit and end-to-end tests, evaluation floors
-# Each creates .venv and installs what it needs first.
+# Each creates .venv and installs what it needs first. `make notebook` opens the analysis
+# notebook in Jupyter (installed into .venv the first time).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BROWSER := $(VENV)/.browser
+NOTEBOOK := $(VENV)/.notebook
 
-.PHONY: run test lint bench eval clean
+.PHONY: run test lint bench eval clean notebook
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +21,24 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/partyfacts demo
+	$(BIN)/partyfacts run
 
-test: $(STAMP)
+# Headless Chromium for the dashboard test (Debian's package, as root with apt); where it
+# cannot be installed that test is skipped, and says so.
+$(BROWSER): $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "chromium could not be installed: the dashboard test will be skipped"
+	@touch $(BROWSER)
+
+$(NOTEBOOK): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[notebook]"
+	touch $(NOTEBOOK)
+
+notebook: $(NOTEBOOK)
+	$(BIN)/jupyter notebook notebooks/party_building.ipynb
+
+test: $(STAMP) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

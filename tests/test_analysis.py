@@ -30,7 +30,7 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    run("demo", "--db", str(db))
+    run("run", "--db", str(db))  # the main job, as `make run`
     return db
 
 
@@ -48,7 +48,7 @@ def test_facts_lists_lai_chau_members_with_their_years_and_sentences(seed_db):
     out = run("facts", "--db", str(seed_db), "--province", "Lai Châu", "--category", "party_member",
               "--event", "total").stdout  # fmt: skip
     lines = out.splitlines()
-    rows = [line for line in lines if line.startswith(("491 ", "1,154 "))]
+    rows = [line for line in lines if line.startswith(("491 ", "1.154 "))]
     assert len(rows) == 2, out
     assert " 2004 " in rows[0] and "[491 đảng viên]" in rows[0]
     assert " 2009 " in rows[1] and "[1.154 đảng viên]" in rows[1]
@@ -238,3 +238,35 @@ def test_notebook_runs_top_to_bottom_on_the_demo_database(demo_db):
         "Tao Văn Hùng" in o.get("data", {}).get("text/plain", "")
         for o in notebook.cells[-1].outputs
     )
+
+
+def _readme_examples() -> list[list[str]]:
+    """The analysts' examples of the README: the `partyfacts` lines that read the database."""
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for line in readme.splitlines():
+        if not line.startswith(".venv/bin/partyfacts "):
+            continue
+        words = shlex.split(line.split(" #")[0].split(" > ")[0])[1:]
+        if words[0] in ("facts", "officials", "sql", "show", "export"):
+            found.append(words)
+    return found
+
+
+def test_every_readme_example_gives_rows_on_the_make_run_database(demo_db, tmp_path):
+    examples = _readme_examples()
+    assert len(examples) >= 8
+    for words in examples:
+        words = [w.replace("article.html", str(tmp_path / "a.html")).replace("dataset/", str(tmp_path / "ds"))
+                 for w in words]  # fmt: skip
+        if words[0] == "show" and not words[1].isdigit():
+            continue  # a file of the reader's own
+        if words[0] in ("facts", "officials", "sql") and "--format" not in words:
+            words += ["--format", "json"]
+        result = run(*words, "--db", str(demo_db), check=False)
+        assert result.returncode == 0, (words, result.stderr)
+        if words[0] in ("facts", "officials", "sql"):
+            rows = json.loads(result.stdout) if "json" in words else result.stdout.splitlines()[1:]
+            assert rows, f"no rows: {' '.join(words)}"
