@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract_throughput.py
 	$(BIN)/python bench/crawl_throughput.py
 	$(BIN)/python bench/reextract_throughput.py
+	$(BIN)/python bench/query_scale.py
 
 clean:
-	rm -rf $(VENV) data/*.db data/*.db-*
+	rm -rf $(VENV) data/*.db data/*.db-* data/logs data/locks

@@ -1,5 +1,6 @@
-"""RunRecorder: the per-site lock, the crawl_runs record, and the known articles a run
-starts from. Enabled in settings, so ``scrapy crawl SITE`` behaves like ``partyfacts crawl``."""
+"""RunRecorder: the per-site lock, the crawl_runs record, the known pages a run starts
+from, and at the end the run's health verdict and its line in the JSON-lines run log.
+Enabled in settings, so ``scrapy crawl SITE`` behaves like ``partyfacts crawl``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 from scrapy import signals
 
 from .. import store
-from . import state
+from . import health, state
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +56,13 @@ class RunRecorder:
             return self._refuse(spider, "failed", str(error))
         spider.run_id = self.run_id  # the store pipeline counts each article in this run
         known = state.known(self.db, spider.name)
-        spider.known = known.validators
-        spider.gone = known.gone
+        spider.known = known.pages
         spider.trust_known = known.previous_run_complete and not spider.full
         log.info(
-            "%s: run %d; %d articles already stored; previous run %s",
-            spider.name, self.run_id, len(known.validators),
+            "%s: run %d; %d pages known; previous run %s; re-check policy: %s",
+            spider.name, self.run_id, len(known.pages),
             "complete" if known.previous_run_complete else "incomplete or none: walking every listing page",
+            "everything (--recheck)" if spider.recheck_all else spider.policy.describe(),
         )  # fmt: skip
 
     def spider_closed(self, spider, reason: str) -> None:
@@ -75,7 +76,7 @@ class RunRecorder:
             "articles_updated": value("articles_updated"),
             "articles_skipped": value("articles_skipped")
             + value("articles_unchanged")
-            + value("articles_not_requested"),
+            + value("articles_irrelevant"),
             "articles_failed": value("articles_failed"),
             "listings_failed": value("listings_failed"),
         }
@@ -89,7 +90,24 @@ class RunRecorder:
         )
         stats.set_value("partyfacts/run_status", status)
         stats.set_value("partyfacts/run_id", self.run_id)
+        measured = {name: value(f"health/{name}") for name in health.COUNTS}
+        for name in ("listing_pages", "listings_failed", "article_links", "new_requested",
+                     "rechecked"):  # fmt: skip
+            measured[name] = value(name)
+        verdict = health.assess(self.db, self.run_id, spider.site, measured, status)
+        stats.set_value("partyfacts/health", verdict.health)
         log.info("%s: run %d %s: %s; errors %s", spider.name, self.run_id, status, counts, errors)
+        if verdict.health != "ok":
+            log.warning("%s: %s: %s", spider.name, verdict.health, "; ".join(verdict.reasons))
+        try:
+            health.log_line(health.run_log_path(self.crawler.settings["PARTYFACTS_DB"]), {
+                "site": spider.name, "run_id": self.run_id, "status": status,
+                "health": verdict.health, "reasons": verdict.reasons, "counts": counts,
+                "measures": measured, "errors": errors, "irrelevant": value("articles_irrelevant"),
+                "unchanged": value("articles_unchanged"), "not_due": value("known_not_due"),
+            })  # fmt: skip
+        except OSError as error:  # the database has the run; a full disk must not hide it
+            log.error("cannot write the run log: %s", error)
         self.db.conn.close()
         if self.lock:
             self.lock.release()

@@ -1,13 +1,16 @@
-"""The store pipeline: page bytes -> article -> facts -> SQLite.
+"""The store pipeline: page bytes -> article -> relevance -> facts -> SQLite.
 
 Extraction and the database write run in one worker thread (SQLite connections belong to
 the thread that opened them), so no callback blocks the reactor; counts are kept in the
-reactor thread, in the crawler's stats, when each write comes back.
+reactor thread, in the crawler's stats, when each write comes back. Each page also adds to
+the run's health measures (title, date, body, facts, selector hits: crawler/health.py).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from dataclasses import dataclass, field
 from datetime import date
 
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -16,40 +19,90 @@ from twisted.python.threadpool import ThreadPool
 
 from .. import pipeline, store
 from ..extract import article as article_module
-from . import state
+from ..extract import relevance
+from . import clock, state
 
 log = logging.getLogger(__name__)
 MIN_ARTICLE_CHARS = 200  # less than this after extraction is a stub, a menu or a form
+LONG_BODY = 300  # a body over this many characters counts as a real one for health
 
 
-class Skip(Exception):
-    """A page that is fetched fine but is not an article to store (logged, counted)."""
+@dataclass
+class Outcome:
+    """What became of one fetched article page, and what it says about the site's health."""
+
+    status: str  # new, updated, unchanged, irrelevant, skipped
+    reason: str = ""
+    kind: str = ""  # why it was skipped: not_article, older_than_since
+    measures: dict[str, int] = field(default_factory=dict)
 
 
-def extract_and_store(db, item: dict, site, since: date | None, spider=None) -> str:
-    """Runs in the worker thread. Returns new/updated/unchanged; raises Skip or PageError."""
+def _measure(page: article_module.Page) -> dict[str, int]:
+    hits = page.selector_hits
+    return {
+        "article_pages": 1,
+        "with_title": int(bool(page.title)),
+        "with_date": int(page.published is not None),
+        "with_body": int(len(page.text) > LONG_BODY),
+        "selector_hits": sum(hits.values()),
+        "selector_tries": len(hits),
+    }
+
+
+def extract_and_store(db, item: dict, site, since: date | None, spider=None) -> Outcome:
+    """Runs in the worker thread. Raises PageError (undecodable) or StoreError."""
     page = article_module.article(
         item["body"], url=item["url"], selectors=site.selectors, charset=item.get("charset")
     )
+    measures = _measure(page)
+    key, etag, modified = item["canonical_url"], item.get("etag"), item.get("last_modified")
     if not page.title or len(page.text) < MIN_ARTICLE_CHARS:
-        raise Skip(f"not an article ({len(page.text)} characters of text)")
+        reason = f"not an article ({len(page.text)} characters of text)"
+        state.remember_page(db, site.key, key, "skipped", reason, etag, modified)
+        return Outcome("skipped", reason, "not_article", measures)
     if since and page.published and page.published < since:
-        raise Skip(f"published {page.published} before --since {since}")
+        return Outcome(
+            "skipped", f"published {page.published} before --since {since}", "older_than_since",
+            measures,
+        )  # fmt: skip
+    text = pipeline.page_text(page)
+    judged = relevance.score(page.title, text, page.lead)
+    measures["relevant" if judged.relevant else "irrelevant"] = 1
+    if site.keep == "relevant" and not judged.relevant:
+        # remembered as seen, without its text: never fetched again
+        reason = f"not party building (score {judged.score:g})"
+        state.remember_page(db, site.key, key, "irrelevant", reason, etag, modified,
+                            title=page.title, published=page.published, relevance=judged)  # fmt: skip
+        return Outcome("irrelevant", reason, "", measures)
     extraction = pipeline.from_text(
-        pipeline.page_text(page),
+        text,
         title=page.title,
         published=page.published,
-        url=item["canonical_url"],
+        url=key,
         site=site.key,
         lead=page.lead,
         author=page.author,
         province=site.province,
     )
+    crawl = {
+        "checked_at": clock.stamp(),
+        "relevant": int(judged.relevant),
+        "relevance": judged.score,
+        "relevance_terms": json.dumps(judged.terms, ensure_ascii=False),
+    }
     run_id = getattr(spider, "run_id", None) if spider is not None else None
-    return store.save(
-        db, extraction, etag=item.get("etag"), last_modified=item.get("last_modified"),
+    status = store.save(
+        db,
+        extraction,
+        etag=etag,
+        last_modified=modified,
+        crawl=crawl,
         also=lambda outcome: state.count_in_run(db, run_id, outcome),
-    )  # fmt: skip
+    )  # fmt: skip  (the run counts the article in the same transaction)
+    if status in ("new", "updated"):
+        measures["stored"] = 1
+        measures["with_facts"] = int(bool(extraction.quantities or extraction.officials))
+    return Outcome(status, "", "", measures)
 
 
 class StorePipeline:
@@ -82,14 +135,15 @@ class StorePipeline:
             )
         return self.db
 
-    def _work(self, item: dict, spider) -> str:
+    def _work(self, item: dict, spider) -> Outcome:
         db = self._connect()
         try:
             return extract_and_store(db, item, spider.site, spider.since, spider)
-        except (Skip, article_module.PageError) as error:
-            if isinstance(error, Skip) or "empty page" in str(error):
+        except article_module.PageError as error:
+            if "empty page" in str(error):
                 state.remember_page(db, spider.name, item["canonical_url"], "skipped", str(error),
                                     item.get("etag"), item.get("last_modified"))  # fmt: skip
+                return Outcome("skipped", str(error), "empty_page")
             raise
 
     def remember_gone(self, spider, url: str, reason: str):
@@ -105,26 +159,32 @@ class StorePipeline:
         stats = self.crawler.stats
         if item.get("status") == 304:
             stats.inc_value("partyfacts/articles_unchanged")
+            deferred = threads.deferToThreadPool(
+                reactor, self.pool,
+                lambda: state.mark_checked(self._connect(), spider.name, item["canonical_url"]),
+            )  # fmt: skip
+            deferred.addErrback(lambda f: log.warning("%s: %s", item["url"], f.value))
+            await maybe_deferred_to_future(deferred)
             return item
         deferred = threads.deferToThreadPool(reactor, self.pool, self._work, item, spider)
 
-        def stored(outcome: str):
-            stats.inc_value(f"partyfacts/articles_{outcome}")
-            log.debug("%s: %s", item["url"], outcome)
+        def stored(outcome: Outcome):
+            for name, value in outcome.measures.items():
+                stats.inc_value(f"partyfacts/health/{name}", value)
+            if outcome.status == "skipped":
+                stats.inc_value("partyfacts/articles_skipped")
+                stats.inc_value(f"partyfacts/skipped/{outcome.kind}")
+                log.info("skipped %s: %s", item["url"], outcome.reason)
+            else:
+                stats.inc_value(f"partyfacts/articles_{outcome.status}")
+                log.debug("%s: %s", item["url"], outcome.status)
             return item
 
         def failed(failure):
             error = failure.value
-            if isinstance(error, Skip) or (
-                isinstance(error, article_module.PageError) and "empty page" in str(error)
-            ):
-                stats.inc_value("partyfacts/articles_skipped")
-                stats.inc_value(f"partyfacts/skipped/{_kind(error)}")
-                log.info("skipped %s: %s", item["url"], error)
-            else:
-                stats.inc_value("partyfacts/articles_failed")
-                stats.inc_value(f"partyfacts/errors/{_kind(error)}")
-                log.warning("failed %s: %s", item["url"], error)
+            stats.inc_value("partyfacts/articles_failed")
+            stats.inc_value(f"partyfacts/errors/{_kind(error)}")
+            log.warning("failed %s: %s", item["url"], error)
             return item
 
         deferred.addCallbacks(stored, failed)
@@ -132,10 +192,8 @@ class StorePipeline:
 
 
 def _kind(error: Exception) -> str:
-    if isinstance(error, Skip):
-        return "not_article" if "not an article" in str(error) else "older_than_since"
     if isinstance(error, article_module.PageError):
-        return "empty_page" if "empty page" in str(error) else "undecodable"
+        return "undecodable"
     if isinstance(error, store.StoreError):
         return "database"
     return type(error).__name__

@@ -8,10 +8,12 @@ import fcntl
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .. import store
+from . import clock
+from .recheck import KnownPage
 
 
 class AlreadyRunning(RuntimeError):
@@ -55,50 +57,105 @@ class SiteLock:
 
 @dataclass(frozen=True)
 class Known:
-    """Articles of a site already stored: canonical URL -> (ETag, Last-Modified)."""
+    """Pages of a site the database knows: canonical URL -> KnownPage (stored articles,
+    skipped, gone and irrelevant pages), and whether the previous run finished."""
 
-    validators: dict[str, tuple[str | None, str | None]]
+    pages: dict[str, KnownPage]
     previous_run_complete: bool
-    gone: frozenset[str] = frozenset()
 
 
 def known(db, site: str) -> Known:
-    rows = db.execute(
-        "SELECT canonical_url, etag, last_modified FROM articles WHERE site = ? AND canonical_url IS NOT NULL",
+    pages: dict[str, KnownPage] = {}
+    for url, etag, modified, published, first_seen, checked_at, updated_at in db.execute(
+        "SELECT canonical_url, etag, last_modified, published, first_seen, checked_at, updated_at "
+        "FROM articles WHERE site = ? AND canonical_url IS NOT NULL",
         (site,),
-    ).fetchall()
+    ):
+        pages[url] = KnownPage(
+            "article", etag, modified, _day(published),
+            clock.parse(first_seen), clock.parse(checked_at) or clock.parse(updated_at),
+        )  # fmt: skip
+    for url, status, etag, modified, published, first_seen, seen_at in db.execute(
+        "SELECT url, status, etag, last_modified, published, first_seen, seen_at "
+        "FROM crawl_pages WHERE site = ?",
+        (site,),
+    ):
+        if url in pages and status == "skipped":
+            continue  # stored since: the article row is what counts
+        pages[url] = KnownPage(
+            status, etag, modified, _day(published),
+            clock.parse(first_seen) or clock.parse(seen_at), clock.parse(seen_at),
+        )  # fmt: skip
     last = db.execute(
         "SELECT status FROM crawl_runs WHERE site = ? AND status != 'running' ORDER BY id DESC LIMIT 1",
         (site,),
     ).fetchone()
-    validators = {r[0]: (r[1], r[2]) for r in rows}
-    pages = db.execute(
-        "SELECT url, status, etag, last_modified FROM crawl_pages WHERE site = ?", (site,)
-    ).fetchall()
-    for url, status, etag, modified in pages:
-        if status == "skipped":
-            validators.setdefault(url, (etag, modified))
-    gone = frozenset(url for url, status, _, _ in pages if status == "gone")
-    return Known(validators, bool(last and last[0] in ("success", "partial")), gone)
+    return Known(pages, bool(last and last[0] in ("success", "partial")))
 
 
 def remember_page(
-    db, site: str, url: str, status: str, reason: str, etag=None, last_modified=None
+    db,
+    site: str,
+    url: str,
+    status: str,
+    reason: str,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    *,
+    title: str | None = None,
+    published: date | None = None,
+    relevance=None,
 ) -> None:
-    """Note a page that was fetched but not stored: skipped (not an article, empty) or
-    gone (404/410)."""
+    """Note a page that was fetched but not stored: skipped (not an article, empty), gone
+    (404/410) or irrelevant (not party building: its title, date and relevance are kept,
+    not its text). The first time it was seen is kept across updates."""
+    now = _now()
+    values = (
+        site, url, status, reason, etag, last_modified, now, now, title,
+        published.isoformat() if published else None,
+        relevance.score if relevance else None,
+        json.dumps(relevance.terms, ensure_ascii=False) if relevance else None,
+    )  # fmt: skip
     store.retrying(
         db,
         lambda: db.execute(
-            "INSERT OR REPLACE INTO crawl_pages (site, url, status, reason, etag, last_modified, seen_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (site, url, status, reason, etag, last_modified, _now()),
+            "INSERT INTO crawl_pages (site, url, status, reason, etag, last_modified, seen_at, "
+            "first_seen, title, published, relevance, relevance_terms) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, url) DO UPDATE SET "
+            "status = excluded.status, reason = excluded.reason, etag = excluded.etag, "
+            "last_modified = excluded.last_modified, seen_at = excluded.seen_at, "
+            "title = coalesce(excluded.title, title), published = coalesce(excluded.published, published), "
+            "relevance = excluded.relevance, relevance_terms = excluded.relevance_terms, "
+            "first_seen = coalesce(first_seen, excluded.first_seen)",
+            values,
         ),
     )
 
 
+def mark_checked(db, site: str, url: str) -> None:
+    """A revalidation answered 304: the page is as stored; note when it was checked."""
+
+    def work() -> None:
+        changed = db.execute(
+            "UPDATE articles SET checked_at = ? WHERE key = ?", (_now(), f"url:{url}")
+        ).rowcount
+        if not changed:
+            db.execute(
+                "UPDATE crawl_pages SET seen_at = ? WHERE site = ? AND url = ?", (_now(), site, url)
+            )
+
+    store.retrying(db, work)
+
+
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.stamp()
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def start_run(db, site: str) -> int:

@@ -17,7 +17,7 @@ import html as html_module
 import logging
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urljoin
 
@@ -43,6 +43,7 @@ class Page:
     canonical_url: str | None = None
     published_at: datetime | None = None
     charset: str | None = None
+    selector_hits: dict[str, bool] = field(default_factory=dict)  # per configured selector
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
@@ -277,6 +278,7 @@ def _body(html: str, tree, selectors: dict) -> str:
     return text or ""
 
 
+SELECTOR_FIELDS = ("title", "date", "body", "lead", "author")
 _GENERIC_LEAD = ".sapo, .article-summary, .summary-news, .news-sapo, .chapeau, .lead, .article-sapo"
 
 
@@ -325,6 +327,12 @@ def article(
         raise PageError("empty page")
     html = _without_bulk(html)
     tree = _tree(html)
+    for node in _select(tree, selectors.get("exclude")):
+        # blocks the site's layout puts inside the article (related-article boxes, ad slots)
+        if node.getparent() is not None:
+            node.drop_tree()
+    if selectors.get("exclude"):
+        html = lxml.html.tostring(tree, encoding="unicode")  # trafilatura reads the text
     title = _title(tree, selectors)
     title = plain(title) if title else title
     published_at = _published(tree, html, title, selectors)
@@ -344,6 +352,12 @@ def article(
     author = _text_of(_select(tree, selectors.get("author"))) or _meta(
         tree, "author", "article:author"
     )
+    # which of the site's selectors still find something: a layout change shows here first
+    hits = {
+        name: bool(_text_of(_select(tree, css)))
+        for name, css in selectors.items()
+        if name in SELECTOR_FIELDS and css
+    }
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     canonical_url = urljoin(url or "", canonical[0].strip()) if canonical else None
     return Page(
@@ -355,4 +369,5 @@ def article(
         canonical_url=canonical_url,
         published_at=published_at,
         charset=used,
+        selector_hits=hits,
     )

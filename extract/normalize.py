@@ -21,6 +21,8 @@ _TONE_MOVES = {
 # one consonant).
 _TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(_TONE_MOVES) + r")(?!\w)", re.IGNORECASE)
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Letters that look alike are one letter (FACTS.md): Icelandic eth "Ð" (U+00D0) for "Đ".
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
 def _move_tone(match: re.Match[str]) -> str:
@@ -40,7 +42,7 @@ def text(raw: str) -> str:
     zero-width characters. Everything else (spacing, punctuation) is kept as written."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     raw = _INVISIBLE_RE.sub("", raw)
-    return tone_style(unicodedata.normalize("NFC", raw))
+    return tone_style(unicodedata.normalize("NFC", raw).translate(_LOOKALIKES))
 
 
 def squash(span: str) -> str:

@@ -19,7 +19,9 @@ import yaml
 RULES_MAJOR = "1.0"
 _MATCHING_MODULES = (
     "normalize.py", "numbers.py", "timex.py", "sentences.py", "quantities.py",
-    "officials.py", "provinces.py", "dates.py", "extractor.py", "ruleset.py",
+    "officials.py", "provinces.py", "dates.py", "extractor.py", "ruleset.py", "bodies.py",
+    "officials.py", "titlereader.py", "provinces.py", "dates.py", "extractor.py", "ruleset.py",
+    "bodies.py", "breakdowns.py", "relevance.py", "gazetteer.py",
 )  # fmt: skip
 
 

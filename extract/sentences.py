@@ -30,6 +30,11 @@ def paragraphs(text: str) -> Iterator[Span]:
             yield Span(match.start(), match.end(), match.group(0))
 
 
+# "Đảng ủy TT.Chợ Chùa", "TP. Hồ Chí Minh", "H. Nghĩa Hành": an abbreviation's dot ends no
+# sentence.
+_ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:TT|TP|Tp|TX|H|Q|P|T|UVT|TS|ThS|GS|PGS|BS)\.$")
+
+
 def _starts_new_sentence(piece: str) -> bool:
     head = piece.lstrip("\"“”'‘’([«-–— \u00a0")
     return bool(head) and not (head[0].islower() or head[0] in ",;:)]%")
@@ -48,7 +53,8 @@ def split(paragraph: Span) -> list[Span]:
         if at < 0:  # the tokenizer changed the text; fall back to one sentence
             return [paragraph]
         end = at + len(piece)
-        if spans and not _starts_new_sentence(piece):
+        glue = spans and _ABBREVIATION_END.search(paragraph.text[spans[-1][0] : spans[-1][1]])
+        if spans and (glue or not _starts_new_sentence(piece)):
             spans[-1][1] = end
         else:
             spans.append([at, end])

@@ -14,26 +14,40 @@ from functools import cache
 
 from . import ruleset as rules
 
+NOT_DATING = ("congress", "baseline", "personal")
+
 
 @dataclass(frozen=True)
 class TimeExpr:
     start: int
     end: int
-    kind: str  # span | open_span | date | month | quarter | year | this_year | last_year
+    kind: str  # span | open_span | date | month | quarter | year | this_year | last_year |
+    # past_term | congress (the national Party congress: the article's time, not a figure's) |
+    # baseline (after "so với") | personal ("sinh năm"): times that date no figure
+
+    @property
+    def dates_figures(self) -> bool:
+        """Whether a figure near this time may take it as its own."""
+        return self.kind not in NOT_DATING
+
     year: int | None = None
     period_start: int | None = None
     month: int | None = None
     day: int | None = None
     count: int | None = None  # "5 năm qua": five years up to the article's year
 
-    def resolve(self, article: date | None) -> tuple[int | None, int | None, str | None]:
-        """(year, period_start, as_of) for a figure in an article published on ``article``."""
+    def resolve(
+        self, article: date | None, plan: bool = False
+    ) -> tuple[int | None, int | None, str | None]:
+        """(year, period_start, as_of) for a figure in an article published on ``article``;
+        a ``plan``'s span keeps its end (a target for the term is the term's)."""
         article_year = article.year if article else None
         if self.kind == "span":
             end = self.year
             # a span never ends after the article's date (FACTS.md rule 3)
             if (
-                article_year
+                not plan
+                and article_year
                 and end
                 and self.period_start
                 and self.period_start <= article_year < end
@@ -47,6 +61,10 @@ class TimeExpr:
             return article_year, start, None
         if self.kind == "this_year":
             return article_year, None, None
+        if self.kind == "past_term":  # "nhiệm kỳ qua": the term that ends now
+            if not article_year:
+                return None, None, None
+            return article_year, article_year - _term_years(), None
         if self.kind == "last_year":
             return (article_year - 1 if article_year else None), None, None
         as_of = f"{self.year:04d}" if self.year else None
@@ -66,11 +84,36 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 @cache
 def _comparison() -> re.Pattern[str]:
-    words = rules.alternation(rules.load("time")["not_after"])
-    return re.compile(r"(?<!\w)(?:" + words + r")\s*$", re.IGNORECASE)
+    data = rules.load("time")
+    words = rules.alternation(data["not_after"])
+    fillers = rules.alternation(data["not_after_fillers"])
+    return re.compile(r"(?<!\w)(?:" + words + r")(?:\s+(?:" + fillers + r"))*\s*$", re.IGNORECASE)
+
+
+@cache
+def _term_years() -> int:
+    return int(rules.load("time")["term_years"])
+
+
+@cache
+def _congresses() -> dict[str, int]:
+    return {str(k).upper(): v for k, v in rules.load("time")["national_congresses"].items()}
+
+
+@cache
+def _compared() -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)so\s+(?:với|cùng\s+kỳ)(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _personal() -> re.Pattern[str]:
+    words = rules.alternation(rules.load("time")["personal"])
+    return re.compile(r"(?<!\w)(?:" + words + r")\s*(?:năm\s+|ngày\s+)?$", re.IGNORECASE)
 
 
 def _valid(kind: str, groups: dict[str, str | None]) -> bool:
+    if groups.get("congress"):
+        return groups["congress"].upper() in _congresses()
     if kind in ("date", "month"):
         month = int(groups["month"] or 0)
         if not 1 <= month <= 12:
@@ -86,20 +129,32 @@ def find(text: str) -> list[TimeExpr]:
     """Non-overlapping time expressions in ``text``, in text order. Where two overlap the
     one whose pattern comes first in the rule file wins."""
     taken: list[TimeExpr] = []
-    for kind, pattern in _patterns():
+    for pattern_kind, pattern in _patterns():
         for match in pattern.finditer(text):
             if any(match.start() < t.end and t.start < match.end() for t in taken):
                 continue
             groups = match.groupdict()
-            if not _valid(kind, groups):
+            if not _valid(pattern_kind, groups):
                 continue
-            if _comparison().search(text, max(0, match.start() - 24), match.start()):
-                continue  # "so với năm trước" compares; it does not date the figure
+            clause = max(text.rfind(mark, 0, match.start()) for mark in ",;()") + 1
+            if _comparison().search(text, max(0, match.start() - 40), match.start()) or (
+                _compared().search(text, clause, match.start())
+            ):
+                # "so với năm trước", "bằng 12% so với ... cuối năm 2018": a baseline, which
+                # dates no figure (still a time: its digits are no count)
+                kind = "baseline"
+            elif _personal().search(text, max(0, match.start() - 30), match.start()):
+                kind = "personal"  # "đồng chí A sinh năm 1936": a person's date
+            else:
+                kind = pattern_kind
+            year = int(groups.get("end") or groups.get("year") or 0) or None
+            if groups.get("congress"):  # "Đại hội XII của Đảng": the national congress's year
+                year = _congresses().get(groups["congress"].upper())
             expr = TimeExpr(
                 start=match.start(),
                 end=match.end(),
                 kind=kind,
-                year=int(groups.get("end") or groups.get("year") or 0) or None,
+                year=year,
                 period_start=int(groups["start"]) if groups.get("start") else None,
                 month=int(groups["month"]) if groups.get("month") else None,
                 day=int(groups["day"]) if groups.get("day") else None,

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import click
 
-from . import database, evaluate, exitcodes, output, pipeline, store
+from . import database, exitcodes, output
 from . import options as options_module
 from .extract import dates
-from .schemas import CATEGORIES, EVENTS, RECORDS, STATUSES, json_schema
+from .schemas.vocabulary import CATEGORIES, EVENTS, SCOPES, STATUSES
 
 CORPUS = Path(__file__).with_name("corpus")
+RECORD_NAMES = ("article", "crawl_run", "extraction", "official", "quantity")  # schemas.RECORDS
 log = logging.getLogger("partyfacts")
 
 _FORMAT = click.option(
@@ -37,6 +38,8 @@ def _published(_ctx, _param, value: str | None) -> date | None:
 
 def _partial_published(_ctx, _param, value: str | None) -> date | str | None:
     """A date, or only a year or a month (2019, 2019-07)."""
+    from . import pipeline
+
     try:
         return pipeline.parse_published(value)
     except pipeline.InputError as error:
@@ -45,6 +48,8 @@ def _partial_published(_ctx, _param, value: str | None) -> date | str | None:
 
 def _province(_ctx, _param, value: str | None) -> str | None:
     """A province as the registry names it; case and diacritics do not matter."""
+    from . import pipeline
+
     if not value:
         return None
     try:
@@ -118,6 +123,8 @@ def main(ctx: click.Context, log_level: str | None) -> None:
 
 def _open_store(opts):
     """The database for writing; DatabaseError (one line, its exit code) when it cannot be."""
+    from . import store
+
     return store.connect(opts.db, opts.lock_timeout)
 
 
@@ -178,6 +185,8 @@ def _extract_files(
 ) -> tuple[int, int, dict]:
     """Extract each file, print its JSON line to ``out``, store it in ``db``. Returns
     (done, failed, store outcomes)."""
+    from . import pipeline, store
+
     done = failed = 0
     outcomes: dict[str, int] = {}
     with _progress(paths, "extracting") as items:
@@ -224,12 +233,6 @@ def _extract_files(
     "year or month (2019, 2019-07).",
 )
 @click.option(
-    "--province",
-    callback=_province,
-    default=None,
-    help="The province the articles are about (wins over the one read from the text).",
-)
-@click.option(
     "--max-size",
     "max_mb",
     type=click.FloatRange(min=0, min_open=True),
@@ -237,14 +240,22 @@ def _extract_files(
     metavar="MB",
     help="Refuse input files bigger than this (default 10, or PARTYFACTS_MAX_INPUT_MB).",
 )
+@click.option(
+    "--province",
+    callback=_province,
+    default=None,
+    help="The province the articles are about, instead of the one read from the text "
+    "(any case, with or without diacritics: 'lai chau'); named as in force on each "
+    "article's date.",
+)
 @click.pass_obj
 def extract(opts, files: tuple[str, ...], db_path: str | None, published, province, max_mb) -> None:
     """Extract facts from article files; print one JSON line per file (FACTS.md).
 
     FILES are plain-text articles (.txt: the first line is the title) or saved news pages
     (.html, .htm, .html.gz: title, date and body are extracted first, and the line also
-    carries `text`); `-` reads one article from standard input. A file that is missing, empty, binary, not UTF-8, too big (--max-size)
-    or not a readable page gets a one-line error on stderr; the other files are still
+    carries `text`); `-` reads one article from standard input. A file that is missing,
+    empty, binary, not UTF-8, too big (--max-size) or not a readable page gets a one-line error on stderr; the other files are still
     processed and the exit code is 1. A long input shows its progress.
 
     \b
@@ -252,6 +263,7 @@ def extract(opts, files: tuple[str, ...], db_path: str | None, published, provin
       partyfacts extract ../shared/corpus/seeds/*.txt > facts.jsonl
       partyfacts extract page.html.gz
       partyfacts extract article.txt --db data/partyfacts.db --published 2013-01-15
+      partyfacts extract article.txt --province "lai chau"
       cat article.txt | partyfacts extract - --province "Lai Châu" --published 2019-07
     """
     opts = opts.replace(max_input_mb=max_mb)
@@ -367,11 +379,15 @@ def _print_runs(results) -> None:
     names = {"pages": "pages_fetched", "new": "articles_new", "updated": "articles_updated",
              "skipped": "articles_skipped", "failed": "articles_failed"}  # fmt: skip
     rows = [
-        {"site": r.site, "status": r.status, **{k: r.counts.get(v, 0) for k, v in names.items()},
+        {"site": r.site, "status": r.status, "health": r.health or "-",
+         **{k: r.counts.get(v, 0) for k, v in names.items()},
          "errors": ", ".join(f"{k} {v}" for k, v in sorted(r.errors.items())) or "-"}
         for r in results
     ]  # fmt: skip
-    output.write(rows, ["site", "status", *names, "errors"], grouped=(), count=False)
+    output.write(rows, ["site", "status", "health", *names, "errors"], grouped=(), count=False)
+    for r in results:
+        if r.reasons:
+            click.echo(f"{r.site}: {r.health}: {'; '.join(r.reasons)}", err=True)
 
 
 @main.command()
@@ -386,6 +402,9 @@ def _print_runs(results) -> None:
     help="Only articles published on or after this date.",
 )
 @click.option("--full", is_flag=True, help="Walk every listing page even where nothing is new.")
+@click.option(
+    "--recheck", is_flag=True, help="Revalidate every stored article once, whatever its age."
+)
 @click.option(
     "--base-url",
     default=None,
@@ -403,13 +422,16 @@ def _print_runs(results) -> None:
 )
 @click.option("--list", "list_sites", is_flag=True, help="List the sites in the registry and exit.")
 @click.pass_obj
-def crawl(opts, sites, db_path, since, full, base_url, urls, timeout, list_sites) -> None:
+def crawl(opts, sites, db_path, since, full, recheck, base_url, urls, timeout, list_sites) -> None:
     """Crawl news sites (all of the registry's real sites by default) into the database.
 
-    Incremental: stored articles are only revalidated (ETag / Last-Modified); a killed run
-    loses nothing stored and the next run finishes its work. Exit code 0 success, 3 partial
-    (some pages failed), 1 failed, 75 a run of the site is already going (or the database
-    is locked); a database that cannot be written is refused before the first request.
+    Incremental: new articles are fetched, stored ones only revalidated (ETag /
+    Last-Modified) while young or when their re-check is due; only party-building articles
+    are stored where the site says `keep: relevant`. A killed run loses nothing stored and
+    the next run finishes its work. Exit code 0 success, 3 partial (some pages failed), 4 a
+    site is degraded (see `partyfacts status`), 1 failed, 75 a run of the site is already
+    going (or the database is locked); a database that cannot be written is refused before
+    the first request.
 
     \b
     Example:
@@ -422,10 +444,18 @@ def crawl(opts, sites, db_path, since, full, base_url, urls, timeout, list_sites
 
     known = registry.sites()
     if list_sites:
-        for key, site in known.items():
-            click.echo(f"{key:16} {site.province or '(national)':12} {site.name}")
+        rows = [
+            {"site": key, "group": site.group, "province": site.province or "(national)",
+             "profile": site.profile, "verified": ", ".join(site.verified_parts()) or "-",
+             "name": site.name}
+            for key, site in known.items()
+        ]  # fmt: skip
+        output.write(rows, ["site", "group", "province", "profile", "verified", "name"],
+                     grouped=(), widths={"name": 48})  # fmt: skip
         return
-    sites = list(sites) or [k for k in known if k not in ("sample", "generic")]
+    sites = list(sites) or [
+        k for k, site in known.items() if site.group not in ("sample", "generic")
+    ]
     unknown = [s for s in sites if s not in known]
     if unknown:
         raise click.BadParameter(
@@ -448,8 +478,8 @@ def crawl(opts, sites, db_path, since, full, base_url, urls, timeout, list_sites
     opts = opts.replace(db=db_path)
     settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
     results = crawl_module.crawl(
-        sites, opts, since=since, base_url=base_url, full=full, settings=settings,
-        urls=list(urls),
+        sites, opts, since=since, base_url=base_url, full=full, recheck=recheck,
+        settings=settings, urls=list(urls),
     )  # fmt: skip
     _print_runs(results)
     for r in results:
@@ -462,12 +492,43 @@ def crawl(opts, sites, db_path, since, full, base_url, urls, timeout, list_sites
 
 def _run_texts(opts) -> None:
     """Extract the bundled sample .txt articles into the database (no crawl)."""
+    from . import store
+
     db = _open_store(opts)
     files = sorted(str(p) for p in (CORPUS / "articles").glob("*.txt"))
     done, failed, outcomes = _extract_files(files, db, None, None)
     _print_summary(opts.db, done, failed, outcomes, store.counts(db))
     if failed:
         sys.exit(exitcodes.FAILED)
+
+
+@main.command()
+@click.argument("sites", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per site, for machines.")
+@click.option("--prom", type=click.Path(dir_okay=False), help="Also write a Prometheus textfile.")
+@_DB
+@click.pass_obj
+def status(opts, sites, as_json: bool, prom: str | None, db_path: str | None) -> None:
+    """Each crawled site's last run, last new article and health (ok, degraded, failing)
+    with the reason. Exit code 0 every site ok, 4 a site is degraded, 1 a site is failing.
+
+    \b
+    Example:
+      partyfacts status
+      partyfacts status --json
+      partyfacts status --prom /var/lib/node_exporter/textfile_collector/partyfacts.prom
+    """
+    from . import status as status_module
+
+    entries = status_module.sites_status(_readonly(opts, db_path), list(sites) or None)
+    if prom:
+        status_module.write_prometheus(prom, entries)
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+    else:
+        rows = status_module.table_rows(entries)
+        output.write(rows, status_module.TABLE_COLUMNS, grouped=(), count=False)
+    sys.exit(status_module.exit_code(entries))
 
 
 @main.command()
@@ -492,6 +553,7 @@ def run(opts, db_path: str | None, articles: int, texts: bool) -> None:
       partyfacts run --texts     # the bundled .txt articles instead of the sample site
     """
     from . import crawl as crawl_module
+    from . import store
     from .crawler.sample_site import build, serve
 
     opts = opts.replace(db=db_path)
@@ -584,6 +646,12 @@ def _hint_province(conn, province: str | None, rows: list) -> None:
     metavar="YYYY[-YYYY]",
     help="A year or a range: 2004-2013.",
 )
+@click.option(
+    "--scope",
+    type=click.Choice(SCOPES),
+    help="Whose figures: the province as a whole, a district, a commune, a bloc...",
+)
+@click.option("--unit", help="Text the body's full name contains, e.g. 'huyện Mường Tè'.")
 @click.option("--subject", help="Text the subject contains, e.g. 'thị xã'.")
 @click.option("--official", help="Only facts from articles naming this official.")
 @click.option("--limit", type=int, default=None, help="At most this many rows.")
@@ -591,13 +659,15 @@ def _hint_province(conn, province: str | None, rows: list) -> None:
 @_DB
 @click.pass_obj
 def facts(
-    opts, province, category, event, status, years, subject, official, limit, fmt, db_path
-) -> None:
-    """Stored quantity facts, filtered, with their year, source and evidence sentence.
+    opts, province, category, event, status, years, scope, unit, subject, official, limit, fmt,
+    db_path,
+) -> None:  # fmt: skip
+    """Stored quantity facts, filtered, with their year, scope, source and evidence sentence.
 
     \b
     Example:
-      partyfacts facts --province "Lai Châu" --category party_member --event total --year 2004-2013
+      partyfacts facts --province "Lai Châu" --scope province --category party_member --event total
+      partyfacts facts --scope district --unit "thị xã Lai Châu" --year 2004-2013
       partyfacts facts --event admitted --format csv > admissions.csv
     """
     from . import query
@@ -605,7 +675,7 @@ def facts(
     year_from, year_to = years or (None, None)
     conn = _readonly(opts, db_path)
     rows = query.facts(conn, query.FactFilter(province, category, event, status, year_from, year_to,
-                                              subject, official, limit))  # fmt: skip
+                                              subject, official, limit, scope, unit))  # fmt: skip
     _hint_province(conn, province, rows)
     columns = [
         "value",
@@ -614,6 +684,8 @@ def facts(
         "event",
         "year",
         "province",
+        "scope",
+        "unit_name",
         "article_published",
         "source",
         "evidence",
@@ -909,6 +981,8 @@ def evaluate_command(
       partyfacts eval --corpus ../shared/corpus/seeds --gold ../shared/gold/seeds -v
       partyfacts eval --gold gold/
     """
+    from . import evaluate, pipeline
+
     gold_dir = Path(gold) if gold else CORPUS / "gold"
     if corpus:
         corpus_dir = Path(corpus)
@@ -946,7 +1020,7 @@ def evaluate_command(
 
 
 @main.command()
-@click.argument("record", required=False, type=click.Choice(sorted(RECORDS)))
+@click.argument("record", required=False, type=click.Choice(sorted(RECORD_NAMES)))
 def schema(record: str | None) -> None:
     """Print the JSON Schema of the records (all of them, or one).
 
@@ -954,6 +1028,8 @@ def schema(record: str | None) -> None:
     Example:
       partyfacts schema quantity
     """
+    from .schemas import json_schema
+
     click.echo(json.dumps(json_schema(record), ensure_ascii=False, indent=2))
 
 

@@ -1,10 +1,11 @@
 """Running the spiders from Python (and so from the CLI): ``crawl(["vov"], options)``.
 
 Exit codes of ``partyfacts crawl``: 0 every run succeeded, 3 partial (some pages failed,
-the rest stored), 1 failed, 75 another run of a site is still going (EX_TEMPFAIL: cron can
-simply try again next time). A database that cannot be written (corrupt, locked past
-lock_timeout, read-only, a lock folder that cannot be made) is refused before the first
-request, with the database's exit code (``exitcodes``).
+the rest stored), 4 a site is degraded (its health fell: see ``partyfacts status``), 1
+failed, 75 another run of a site is still going (EX_TEMPFAIL: cron can simply try again
+next time). The worst decides, in the order 75, 1, 4, 3, 0. A database that cannot be
+written (corrupt, locked past lock_timeout, read-only, a lock folder that cannot be made)
+is refused before the first request, with the database's exit code (``exitcodes``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .database import DatabaseError
 from .options import Options
 
 EXIT = {"success": 0, "partial": 3, "failed": 1, "already_running": 75}
+DEGRADED = exitcodes.DEGRADED
 log = logging.getLogger(__name__)
 
 
@@ -34,6 +36,8 @@ class RunResult:
     run_id: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    health: str | None = None  # ok, degraded, failing (None: the site was not crawled)
+    reasons: list[str] = field(default_factory=list)
 
 
 def settings_for(options: Options, **overrides) -> Settings:
@@ -75,6 +79,7 @@ def crawl(
     since: date | None = None,
     base_url: str | None = None,
     full: bool = False,
+    recheck: bool = False,
     settings: dict | None = None,
     urls: list[str] | None = None,
 ) -> list[RunResult]:
@@ -106,7 +111,7 @@ def crawl(
         crawlers = {}
         for site in runnable:
             crawler = process.create_crawler(loader.load(site))
-            kwargs = {"full": full}
+            kwargs = {"full": full, "recheck": recheck}
             if since:
                 kwargs["since"] = since.isoformat()
             if base_url:
@@ -148,15 +153,20 @@ def _result(db, site: str, run_id: int | None, status: str) -> RunResult:
         "articles_skipped",
         "articles_failed",
     )
+    verdict = db.execute(
+        "SELECT health, reasons FROM crawl_health WHERE run_id = ?", (run_id,)
+    ).fetchone()
     return RunResult(
-        site, row[0], run_id, dict(zip(names, row[1:6], strict=True)), json.loads(row[6])
-    )
+        site, row[0], run_id, dict(zip(names, row[1:6], strict=True)), json.loads(row[6]),
+        verdict[0] if verdict else None, json.loads(verdict[1]) if verdict else [],
+    )  # fmt: skip
 
 
 def exit_code(results: list[RunResult]) -> int:
-    """The worst outcome decides: already running > failed > partial > success."""
+    """The worst outcome decides: already running > failed > degraded > partial > success."""
     codes = [EXIT.get(r.status, 1) for r in results] or [0]
-    for code in (75, 1, 3):
+    codes += [DEGRADED for r in results if r.health == "degraded"]
+    for code in (exitcodes.LOCKED, exitcodes.FAILED, DEGRADED, exitcodes.PARTIAL):
         if code in codes:
             return code
     return 0

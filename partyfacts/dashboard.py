@@ -45,22 +45,18 @@ def _defaults(conn: sqlite3.Connection) -> tuple[str, str]:
 def dashboard(conn: sqlite3.Connection, db: str) -> dict[str, Any]:
     """The datasette-dashboards configuration for the database named ``db``."""
     province, year = _defaults(conn)
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(quantities)")}
-    scope = " AND scope = 'province'" if "scope" in columns else ""  # where the layout has it
     tooltip = {"type": "nominal"}
 
     def totals(title: str, category: str, colour: str) -> dict[str, Any]:
-        """A province's figure per year (the latest report of each year)."""
-        in_scope = (f" AND (year, value) IN (SELECT year, value FROM quantities WHERE "
-                    f"province = :province AND category = '{category}' AND event = 'total'{scope})"
-                    if scope else "")  # fmt: skip
+        """A province's own figure per year (province scope: the latest report of each
+        year, as the view gives it)."""
         return _chart(
             title, db,
             "SELECT year, value, subject, "
             + _href(db, "facts_with_source", "province=province", f"category='{category}'",
                     "event='total'", "year=year")
             + f" AS href FROM party_totals_by_province_year WHERE province = :province "
-            f"AND category = '{category}'{in_scope} ORDER BY year",
+            f"AND category = '{category}' ORDER BY year",
             {"mark": {"type": "line", "point": {"size": 60, "color": colour}, "tooltip": True, "color": colour},
              "encoding": {"x": {"field": "year", "type": "ordinal"},
                           "y": {"field": "value", "type": "quantitative", "title": "count"},

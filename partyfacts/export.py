@@ -14,7 +14,7 @@ from typing import Any
 from . import __version__
 from .query import connect_readonly
 from .schemas import Article, Official, QuantityFact
-from .schemas.vocabulary import APPROXES, CATEGORIES, EVENTS, RATINGS, STATUSES, UNITS
+from .schemas.vocabulary import APPROXES, CATEGORIES, EVENTS, RATINGS, SCOPES, STATUSES, UNITS
 
 TABULAR = ("csv", "jsonl", "parquet")
 FORMATS = (*TABULAR, "spacy", "label-studio")
@@ -36,14 +36,14 @@ TABLES: dict[str, tuple[type, list[str]]] = {
                            "province", "province_current", "content_hash", "rules_version", "first_seen",
                            "updated_at", "lead", "text"]),
     "quantities": (QuantityFact, ["id", "article_id", "value", "unit", "category", "event", "rating", "status",
-                                  "approx", "year", "period_start", "as_of", "subject", "of_total", "province",
-                                  "text", "sentence", "start", "end", "sentence_start", "sentence_end",
+                                  "approx", "year", "period_start", "as_of", "subject", "scope", "unit_name",
+                                  "of_total", "province", "text", "sentence", "start", "end", "sentence_start", "sentence_end",
                                   "rules_version"]),
     "officials": (Official, ["id", "article_id", "name", "titles", "honorific", "province", "mentions",
                              "sentence", "start", "end", "sentence_start", "sentence_end", "rules_version"]),
 }  # fmt: skip
 _ENUMS = {"unit": UNITS, "category": CATEGORIES, "event": EVENTS, "rating": RATINGS, "status": STATUSES,
-          "approx": APPROXES}  # fmt: skip
+          "approx": APPROXES, "scope": SCOPES}  # fmt: skip
 _TYPES = {
     "integer": "integer",
     "number": "number",

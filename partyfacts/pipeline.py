@@ -116,18 +116,16 @@ def extract_facts(
     province: str | None,
     progress: Progress | None = None,
 ) -> extractor.ArticleFacts:
-    """The extractor's facts, with the site registry's province (named as in force on the
-    article's date) in place of the one read from the text, when there is one. A partial
-    ``published`` (``2019``, ``2019-07``) gives the article its year, not a day."""
+    """The extractor's facts, with the caller's province (``--province``, an import's, the
+    site registry's; named as in force on the article's date) in place of the one read from
+    the text, when there is one. A partial ``published`` (``2019``, ``2019-07``) gives the
+    article its year, not a day."""
     published = parse_published(published)
     day = published if isinstance(published, date) else None
-    result = extractor.extract(
-        text, published=day, title=title, progress=progress, year=_year_of(published)
-    )
-    if province:
-        result.province = provinces.as_of(province, result.published)
-        result.province_current = provinces.current(province)
-    return result
+    return extractor.extract(
+        text, published=day, title=title, province=province, progress=progress,
+        year=_year_of(published),
+    )  # fmt: skip
 
 
 def from_text(
@@ -169,9 +167,15 @@ def from_text(
     return Extraction(
         article=article,
         quantities=validated(QuantityFact, result.quantities, where),
-        officials=validated(Official, result.officials, where),
+        officials=validated(Official, [official_fields(o) for o in result.officials], where),
         rules_version=result.rules_version,
     )
+
+
+def official_fields(found: dict[str, Any]) -> dict[str, Any]:
+    """An official the extractor found, without its working fields (the places its titles
+    name): the fields the record has."""
+    return {k: v for k, v in found.items() if k in Official.model_fields}
 
 
 def validated(model: type[BaseModel], found: list[dict[str, Any]], where: str) -> list:
@@ -315,8 +319,12 @@ def from_file(
 
 def resolve_province(name: str) -> str:
     """A province as the registry names it, from what a user typed (case and diacritics
-    do not matter: ``lai chau`` is Lai Châu); InputError naming the near ones otherwise."""
-    from .extract import provinces
+    do not matter: ``lai chau`` is Lai Châu, ``TP HCM`` Hồ Chí Minh); InputError naming the
+    near ones otherwise."""
+
+    found = provinces.resolve(name)
+    if found:
+        return found
 
     def squashed(text: str) -> str:  # "Hà Nội", "ha noi", "Hanoi" -> "hanoi"
         return normalize.fold(text).replace(" ", "").replace("-", "")

@@ -41,10 +41,12 @@ class FactFilter:
     subject: str | None = None
     official: str | None = None
     limit: int | None = None
+    scope: str | None = None  # national region province district commune bloc unit
+    unit: str | None = None  # part of the body's name: "Mường Tè", "Đảng bộ huyện"
 
 
 FACT_COLUMNS = ("value", "unit", "approx", "category", "event", "status", "year", "province",
-                "subject", "article_published", "source", "sentence", "text", "id", "article_id")  # fmt: skip
+                "scope", "unit_name", "subject", "article_published", "source", "sentence", "text", "id", "article_id")  # fmt: skip
 
 
 def evidence(row: dict[str, Any], before: int = 50, after: int = 60) -> str:
@@ -64,9 +66,23 @@ def facts(conn: sqlite3.Connection, where: FactFilter) -> list[dict[str, Any]]:
     """Stored quantity facts matching the filter, oldest year first, with their source."""
     clauses, params = [], []
     if where.province:
-        clauses.append("fold(f.province) = fold(?)")
-        params.append(where.province)
-    for column in ("category", "event", "status"):
+        # the stored names the user's spelling stands for ("lai chau" -> Lai Châu), looked up
+        # once so that the filter itself can use the province index
+        wanted = _fold(where.province)
+        names = [
+            p
+            for (p,) in conn.execute(
+                "SELECT DISTINCT province FROM articles WHERE province IS NOT NULL"
+            )
+            if _fold(p) == wanted
+        ]
+        if names:
+            clauses.append(f"f.province IN ({', '.join('?' for _ in names)})")
+            params.extend(names)
+        else:
+            clauses.append("fold(f.province) = fold(?)")
+            params.append(where.province)
+    for column in ("category", "event", "status", "scope"):
         value = getattr(where, column)
         if value:
             clauses.append(f"f.{column} = ?")
@@ -80,6 +96,9 @@ def facts(conn: sqlite3.Connection, where: FactFilter) -> list[dict[str, Any]]:
     if where.subject:
         clauses.append("fold(f.subject) LIKE '%' || fold(?) || '%'")
         params.append(where.subject)
+    if where.unit:
+        clauses.append("fold(f.unit_name) LIKE '%' || fold(?) || '%'")
+        params.append(where.unit)
     if where.official:
         clauses.append(
             "f.article_id IN (SELECT article_id FROM officials WHERE fold(name) LIKE '%' || fold(?) || '%')"

@@ -67,7 +67,10 @@ def _extract(job: tuple) -> tuple:
         for q in pipeline.validated(QuantityFact, result.quantities, where)
     ]
     people = [
-        o.model_dump(mode="json") for o in pipeline.validated(Official, result.officials, where)
+        o.model_dump(mode="json")
+        for o in pipeline.validated(
+            Official, [pipeline.official_fields(o) for o in result.officials], where
+        )
     ]
     return article_id, quantities, people, result.province, result.province_current
 

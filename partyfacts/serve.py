@@ -17,11 +17,11 @@ from . import database
 from .export import TABLES, _field
 
 FACETS = {
-    "quantities": ["province", "category", "event", "year", "status"],
+    "quantities": ["province", "scope", "category", "event", "year", "status"],
     "articles": ["province", "site"],
     "officials": ["province"],
     "crawl_runs": ["site", "status"],
-    "facts_with_source": ["province", "category", "event", "year"],
+    "facts_with_source": ["province", "scope", "category", "event", "year"],
 }
 DESCRIPTIONS = {
     "articles": "One row per article: where it came from, its text as stored (fact offsets point into it).",
@@ -30,9 +30,12 @@ DESCRIPTIONS = {
     "crawl_runs": "One row per crawl of a site: pages fetched, articles new/updated/skipped/failed, errors.",
     "crawl_pages": "Pages a crawl fetched but did not store (not an article, empty, gone).",
     "facts_with_source": "Quantity facts joined with their article's date, title and source.",
-    "party_totals_by_province_year": "Party members and base organizations by province and year: the latest "
-    "reported figure per province-year, with its source.",
-    "admissions_by_province_year": "New members admitted per province and year: the latest reported figure.",
+    "party_totals_by_province_year": "Party members and base organizations of each province as a whole "
+    "(scope = province) by year: the latest reported figure per province-year, with its source.",
+    "district_totals_by_year": "The same for districts, towns and provincial cities (scope = district), "
+    "one row per district body and year.",
+    "admissions_by_province_year": "New members admitted per province and year (province-wide figures): "
+    "the latest reported figure.",
     "official_titles_over_time": "Each official's titles, first and last seen, and the articles they come from.",
 }
 CANNED = {

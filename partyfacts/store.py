@@ -22,7 +22,7 @@ import sqlite_utils
 
 from . import database, exitcodes
 from .schemas import Extraction
-from .schemas.sqlite import DDL, FTS_COLUMNS, FTS_TOKENIZE, SCHEMA_VERSION, VIEWS
+from .schemas.sqlite import DDL, FTS_COLUMNS, FTS_TOKENIZE, SCHEMA_VERSION, VIEWS, upgrade
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -89,6 +89,7 @@ def connect(path: str | Path, lock_timeout: float = 60.0) -> sqlite_utils.Databa
 
 
 def _create(db: sqlite_utils.Database) -> None:
+    upgrade(db.conn)  # an older database's tables first: DDL's indexes may name new columns
     _store_counts_as_integers(db)
     for statement in DDL.split(";"):
         if statement.strip():
@@ -139,29 +140,32 @@ def save(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
+    crawl: dict[str, Any] | None = None,
     also: Callable[[str], None] | None = None,
 ) -> str:
     """Store one article and its facts atomically. Returns ``new``, ``updated`` (text or
-    rules changed: the facts were replaced) or ``unchanged`` (nothing written).
+    rules changed: the facts were replaced) or ``unchanged`` (only the validators and
+    ``crawl`` written). ``crawl``: the crawler's own columns (checked_at, relevance).
     ``also(outcome)`` runs inside the same transaction (a crawl counts the article in its
     run there, so the count survives a SIGKILL exactly as the article does)."""
     article = extraction.article
     version = extraction.rules_version
+    crawl = crawl or {}
 
     def work() -> str:
         row = db.execute(
             "SELECT id, content_hash, rules_version FROM articles WHERE key = ?", (article.key,)
         ).fetchone()
         if row and row[1] == article.content_hash and row[2] == version:
-            if etag or last_modified:
-                db.execute(
-                    "UPDATE articles SET etag = ?, last_modified = ? WHERE id = ?",
-                    (etag, last_modified, row[0]),
-                )
+            if etag or last_modified or crawl:
+                kept = {"etag": etag, "last_modified": last_modified, **crawl}
+                columns = ", ".join(f"{k} = :{k}" for k in kept)
+                db.execute(f"UPDATE articles SET {columns} WHERE id = :id", {**kept, "id": row[0]})
             return "unchanged"
         now = _now()
         values: dict[str, Any] = article.model_dump(mode="json")
         values.update(rules_version=version, updated_at=now, etag=etag, last_modified=last_modified)
+        values.update(crawl)
         if row:
             article_id = row[0]
             columns = ", ".join(f"{k} = :{k}" for k in values)
@@ -207,10 +211,11 @@ def insert_facts(
 ) -> None:
     """Insert one article's facts (validated records as dicts); call inside a transaction,
     after deleting the article's previous facts."""
-    common = {"article_id": article_id, "province": province, "rules_version": version}
-    quantity_rows = [{**q, **common} for q in quantities]
+    common = {"article_id": article_id, "rules_version": version}
+    # a fact's own province (its body's, or the person's) wins over the article's
+    quantity_rows = [{**q, **common, "province": q.get("province") or province} for q in quantities]
     official_rows = [
-        {**o, **common, "name_key": o["name"].casefold(),
+        {**o, **common, "province": o.get("province") or province, "name_key": o["name"].casefold(),
          "titles": json.dumps(o["titles"], ensure_ascii=False)}
         for o in officials
     ]  # fmt: skip

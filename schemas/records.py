@@ -9,7 +9,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .vocabulary import Approx, Category, Event, Honorific, Rating, RunStatus, Status, Unit
+from .vocabulary import (
+    Approx,
+    Category,
+    Event,
+    Honorific,
+    Rating,
+    RunStatus,
+    Scope,
+    Status,
+    Unit,
+)
 
 AsOf = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2})?$")]
@@ -50,6 +60,20 @@ class QuantityFact(Evidence):
     period_start: Year | None = Field(None, description="First year when the figure covers a span.")
     as_of: AsOf | None = Field(None, description="The most precise date the text gives.")
     subject: str | None = Field(None, description="Whose figure it is, as written.")
+    scope: Scope | None = Field(
+        None, description="The level of the body the figure belongs to (FACTS.md `scope`)."
+    )
+    unit_name: str | None = Field(
+        None,
+        description="That body named in full, e.g. 'Đảng bộ huyện Mường Tè' (FACTS.md calls "
+        "it `unit`; here `unit` is count or percent).",
+    )
+    province: str | None = Field(
+        None,
+        description="The province the figure belongs to, as in force on the article's date: "
+        "its body's when that body is named in another province, else the article's; null "
+        "for national and regional figures.",
+    )
     of_total: int | float | None = Field(None, description="662/686 -> value 662, of_total 686.")
     text: str = Field(description="The matched phrase: the number and what it counts.")
 
@@ -63,6 +87,9 @@ class Official(Evidence):
         None, description="đồng chí, ông, bà, as written before the name."
     )
     mentions: int = Field(1, ge=1, description="How many times the article names the person.")
+    province: str | None = Field(
+        None, description="The person's province: the place of the title, else the article's."
+    )
 
 
 class Article(_Record):

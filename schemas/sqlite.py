@@ -3,9 +3,23 @@ and the indexes for the analysts' usual filters (category, event, year, province
 
 from __future__ import annotations
 
-from .vocabulary import APPROXES, CATEGORIES, EVENTS, RATINGS, RUN_STATUSES, STATUSES, UNITS
+from .vocabulary import (
+    APPROXES,
+    CATEGORIES,
+    EVENTS,
+    HEALTHS,
+    PAGE_STATUSES,
+    RATINGS,
+    RUN_STATUSES,
+    SCOPES,
+    STATUSES,
+    UNITS,
+)
 
-SCHEMA_VERSION = 4  # 2: crawl_pages; 3: views; 4: counts stored as integers (NUMERIC)
+# 2: crawl_pages; 3: views; 4: relevance and re-check columns, irrelevant pages,
+# crawl_health, counts stored as integers (NUMERIC); 5: scope, unit_name and province
+# of a fact
+SCHEMA_VERSION = 5
 
 
 def _among(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
@@ -38,7 +52,11 @@ CREATE TABLE IF NOT EXISTS articles (
     last_modified TEXT,
     rules_version TEXT NOT NULL,
     first_seen TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    checked_at TEXT,
+    relevant INTEGER,
+    relevance REAL,
+    relevance_terms TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_province ON articles(province);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
@@ -58,6 +76,8 @@ CREATE TABLE IF NOT EXISTS quantities (
     period_start INTEGER,
     as_of TEXT,
     subject TEXT,
+    scope TEXT {_among("scope", SCOPES, nullable=True)},
+    unit_name TEXT,
     of_total NUMERIC,
     province TEXT,
     text TEXT NOT NULL,
@@ -73,6 +93,7 @@ CREATE INDEX IF NOT EXISTS quantities_category ON quantities(category, event, ye
 CREATE INDEX IF NOT EXISTS quantities_province ON quantities(province, category, year);
 CREATE INDEX IF NOT EXISTS quantities_event ON quantities(event);
 CREATE INDEX IF NOT EXISTS quantities_year ON quantities(year);
+CREATE INDEX IF NOT EXISTS quantities_scope ON quantities(province, scope, category, event, year);
 
 CREATE TABLE IF NOT EXISTS officials (
     id INTEGER PRIMARY KEY,
@@ -109,19 +130,51 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
 );
 CREATE INDEX IF NOT EXISTS crawl_runs_site ON crawl_runs(site, id);
 
--- Pages a crawl fetched but did not store as articles (not an article, empty, gone), so
--- that a re-crawl revalidates them conditionally or leaves them alone.
+-- Pages a crawl fetched but did not store as articles: skipped (not an article, empty),
+-- gone (404/410), irrelevant (not party building: remembered without their text, so they
+-- are never fetched again). seen_at is the last time the page was checked.
 CREATE TABLE IF NOT EXISTS crawl_pages (
     site TEXT NOT NULL,
     url TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('skipped', 'gone')),
+    status TEXT NOT NULL {_among("status", PAGE_STATUSES)},
     reason TEXT,
     etag TEXT,
     last_modified TEXT,
     seen_at TEXT NOT NULL,
+    first_seen TEXT,
+    title TEXT,
+    published TEXT,
+    relevance REAL,
+    relevance_terms TEXT,
     PRIMARY KEY (site, url)
 );
+
+-- The health of each run: what it measured and the verdict against the site's own recent
+-- runs (crawler/health.py).
+CREATE TABLE IF NOT EXISTS crawl_health (
+    run_id INTEGER PRIMARY KEY REFERENCES crawl_runs(id) ON DELETE CASCADE,
+    site TEXT NOT NULL,
+    health TEXT NOT NULL {_among("health", HEALTHS)},
+    reasons TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(reasons)),
+    listing_pages INTEGER NOT NULL DEFAULT 0,
+    listings_failed INTEGER NOT NULL DEFAULT 0,
+    article_links INTEGER NOT NULL DEFAULT 0,
+    new_requested INTEGER NOT NULL DEFAULT 0,
+    rechecked INTEGER NOT NULL DEFAULT 0,
+    article_pages INTEGER NOT NULL DEFAULT 0,
+    with_title INTEGER NOT NULL DEFAULT 0,
+    with_date INTEGER NOT NULL DEFAULT 0,
+    with_body INTEGER NOT NULL DEFAULT 0,
+    stored INTEGER NOT NULL DEFAULT 0,
+    with_facts INTEGER NOT NULL DEFAULT 0,
+    relevant INTEGER NOT NULL DEFAULT 0,
+    irrelevant INTEGER NOT NULL DEFAULT 0,
+    selector_hits INTEGER NOT NULL DEFAULT 0,
+    selector_tries INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS crawl_health_site ON crawl_health(site, run_id);
 """
+
 
 # Views that answer the usual questions directly. "Latest" is the figure from the most
 # recent article (then the most precise as_of), so a later report supersedes an earlier one.
@@ -129,7 +182,8 @@ VIEWS = """
 DROP VIEW IF EXISTS facts_with_source;
 CREATE VIEW facts_with_source AS
 SELECT q.id, q.article_id, q.province, q.category, q.event, q.status, q.value, q.unit, q.approx,
-       q.rating, q.year, q.period_start, q.as_of, q.subject, q.text, q.sentence, q.start, q."end",
+       q.rating, q.year, q.period_start, q.as_of, q.subject, q.scope, q.unit_name, q.text,
+       q.sentence, q.start, q."end",
        q.sentence_start,
        q.rules_version, a.published AS article_published, coalesce(a.url, a.doc) AS source,
        a.title AS article_title, a.site
@@ -137,24 +191,43 @@ FROM quantities q JOIN articles a ON a.id = q.article_id;
 
 DROP VIEW IF EXISTS party_totals_by_province_year;
 CREATE VIEW party_totals_by_province_year AS
-SELECT province, year, category, value, approx, subject, as_of, article_published, source, sentence, reports
+SELECT province, year, category, value, approx, subject, unit_name, as_of, article_published,
+       source, sentence, reports
 FROM (
     SELECT f.*, count(*) OVER w AS reports,
            row_number() OVER (w ORDER BY f.article_published DESC, f.as_of DESC, f.id DESC) AS rank
     FROM facts_with_source f
-    WHERE f.category IN ('party_member', 'base_party_org') AND f.event = 'total'
+    WHERE f.scope = 'province'
+      AND f.category IN ('party_member', 'base_party_org') AND f.event = 'total'
       AND f.status = 'actual' AND f.unit = 'count' AND f.year IS NOT NULL AND f.province IS NOT NULL
     WINDOW w AS (PARTITION BY f.province, f.year, f.category)
 ) WHERE rank = 1;
 
+-- The same for districts (towns, provincial cities), one row per district body and year.
+DROP VIEW IF EXISTS district_totals_by_year;
+CREATE VIEW district_totals_by_year AS
+SELECT province, unit_name, year, category, value, approx, subject, as_of, article_published,
+       source, sentence, reports
+FROM (
+    SELECT f.*, count(*) OVER w AS reports,
+           row_number() OVER (w ORDER BY f.article_published DESC, f.as_of DESC, f.id DESC) AS rank
+    FROM facts_with_source f
+    WHERE f.scope = 'district'
+      AND f.category IN ('party_member', 'base_party_org') AND f.event = 'total'
+      AND f.status = 'actual' AND f.unit = 'count' AND f.year IS NOT NULL
+    WINDOW w AS (PARTITION BY f.province, coalesce(f.unit_name, f.subject), f.year, f.category)
+) WHERE rank = 1;
+
 DROP VIEW IF EXISTS admissions_by_province_year;
 CREATE VIEW admissions_by_province_year AS
-SELECT province, year, value AS admitted, approx, subject, article_published, source, sentence, reports
+SELECT province, year, value AS admitted, approx, subject, unit_name, article_published, source,
+       sentence, reports
 FROM (
     SELECT f.*, count(*) OVER w AS reports,
            row_number() OVER (w ORDER BY f.article_published DESC, f.value DESC, f.id DESC) AS rank
     FROM facts_with_source f
-    WHERE f.category = 'party_member' AND f.event = 'admitted' AND f.status = 'actual'
+    WHERE f.scope = 'province'
+      AND f.category = 'party_member' AND f.event = 'admitted' AND f.status = 'actual'
       AND f.unit = 'count' AND f.year IS NOT NULL AND f.province IS NOT NULL
     WINDOW w AS (PARTITION BY f.province, f.year)
 ) WHERE rank = 1;
@@ -172,3 +245,38 @@ GROUP BY o.name_key, t.value, o.province;
 # "đảng" (party) and "đang" (currently) are different words.
 FTS_COLUMNS = ("title", "text")
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+
+# Columns added to tables of older databases (ALTER TABLE ADD COLUMN), and tables whose
+# CHECK constraints changed (rebuilt, rows kept). Both are idempotent: upgrade() looks at
+# what the database has, not at version numbers.
+ADDED_COLUMNS = {
+    "articles": ("checked_at TEXT", "relevant INTEGER", "relevance REAL", "relevance_terms TEXT"),
+    "quantities": (f"scope TEXT {_among('scope', SCOPES, nullable=True)}", "unit_name TEXT"),
+}
+REBUILT = {"crawl_pages": "'irrelevant'"}  # table -> text its new definition has
+
+
+def upgrade(conn) -> None:
+    """Bring an older database's tables to this layout; call inside a transaction, before
+    running DDL (whose indexes may name the new columns)."""
+    tables = {
+        r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+    }
+    for table, columns in ADDED_COLUMNS.items():
+        if table not in tables:
+            continue
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    for table, marker in REBUILT.items():
+        if table in tables and marker not in tables[table]:
+            old = f"{table}_before_upgrade"
+            conn.execute(f"ALTER TABLE {table} RENAME TO {old}")
+            start = DDL.index(f"CREATE TABLE IF NOT EXISTS {table} ")
+            conn.execute(DDL[start : DDL.index(");", start) + 1])
+            shared = [r[1] for r in conn.execute(f"PRAGMA table_info({old})")]
+            names = ", ".join(shared)
+            conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {old}")
+            conn.execute(f"DROP TABLE {old}")

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,12 +20,26 @@ def crawl_command(db: Path, base_url: str, *extra: str) -> list[str]:
 
 
 def crawl(
-    db: Path, base_url: str, *extra: str, timeout: float = 180
+    db: Path, base_url: str, *extra: str, timeout: float = 180, now: datetime | None = None
 ) -> subprocess.CompletedProcess:
+    """One crawl of the sample site; ``now`` freezes the crawler's clock (PARTYFACTS_NOW)."""
     return subprocess.run(
         crawl_command(db, base_url, *extra), capture_output=True, text=True, timeout=timeout,
-        cwd=ROOT, env={**os.environ, "PARTYFACTS_LOG_LEVEL": "INFO"},
+        cwd=ROOT, env=environment(now),
     )  # fmt: skip
+
+
+def environment(now: datetime | None = None) -> dict[str, str]:
+    env = {**os.environ, "PARTYFACTS_LOG_LEVEL": "INFO"}
+    env.pop("PARTYFACTS_NOW", None)
+    if now is not None:
+        env["PARTYFACTS_NOW"] = now.isoformat()
+    return env
+
+
+def conditional_paths(requests: list[tuple[str, int, bool]]) -> set[str]:
+    """The pages a crawl revalidated (asked with If-None-Match / If-Modified-Since)."""
+    return {path for path, _status, conditional in requests if conditional}
 
 
 def snapshot(db: Path) -> dict:

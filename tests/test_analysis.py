@@ -44,15 +44,31 @@ def seed_db(tmp_path_factory) -> Path:
     return db
 
 
-def test_facts_lists_lai_chau_members_with_their_years_and_sentences(seed_db):
-    out = run("facts", "--db", str(seed_db), "--province", "Lai Châu", "--category", "party_member",
-              "--event", "total").stdout  # fmt: skip
+def test_lai_chau_town_figures_are_district_scope_not_the_provinces(seed_db):
+    """The README's example: the seed article is about Đảng bộ thị xã Lai Châu, so its
+    491 (2004) and 1,154 (2009) members are the town's, not the province's."""
+    out = run("facts", "--db", str(seed_db), "--province", "Lai Châu", "--scope", "district",
+              "--category", "party_member", "--event", "total").stdout  # fmt: skip
     lines = out.splitlines()
-    rows = [line for line in lines if line.startswith(("491 ", "1.154 "))]
+    rows = [line for line in lines if line.startswith(("491 ", "1.154 ", "1,154 "))]
     assert len(rows) == 2, out
     assert " 2004 " in rows[0] and "[491 đảng viên]" in rows[0]
     assert " 2009 " in rows[1] and "[1.154 đảng viên]" in rows[1]
-    assert lines[-1] == "(2 rows)"
+    assert all("Đảng bộ thị xã Lai Châu" in row for row in rows)
+    province_wide = run("facts", "--db", str(seed_db), "--province", "Lai Châu", "--scope",
+                        "province", "--category", "party_member", "--event", "total").stdout  # fmt: skip
+    assert "491" not in province_wide and "1.154" not in province_wide
+    with sqlite3.connect(seed_db) as conn:
+        in_view = conn.execute(
+            "SELECT value FROM party_totals_by_province_year WHERE province = 'Lai Châu'"
+        ).fetchall()
+        districts = conn.execute(
+            "SELECT unit_name, year, value FROM district_totals_by_year "
+            "WHERE category = 'party_member' ORDER BY year"
+        ).fetchall()
+    assert (491.0,) not in in_view and (1154.0,) not in in_view
+    assert [(y, v) for _, y, v in districts] == [(2004, 491), (2009, 1154)]
+    assert {u for u, _, _ in districts} == {"Đảng bộ thị xã Lai Châu"}
 
 
 def test_facts_filters_and_machine_formats(demo_db):
@@ -92,7 +108,7 @@ def test_sql_is_read_only(demo_db):
     out = run(
         "sql", "--db", str(demo_db), "SELECT count(*) AS n FROM articles", "--format", "csv"
     ).stdout
-    assert out.splitlines() == ["n", "40"]
+    assert out.splitlines() == ["n", "32"]  # the sample site's 32 party-building articles
     refused = run("sql", "--db", str(demo_db), "DELETE FROM quantities", check=False)
     assert refused.returncode == 1 and "read-only" in refused.stderr
     with sqlite3.connect(demo_db) as conn:
@@ -105,12 +121,23 @@ def test_views_answer_the_usual_questions(demo_db):
             "SELECT year, value, source FROM party_totals_by_province_year "
             "WHERE province = 'Lai Châu' AND category = 'party_member' ORDER BY year"
         ).fetchall()
+        # the province series holds province-wide figures only; districts have their own view
+        province_subjects = conn.execute(
+            "SELECT DISTINCT unit_name FROM party_totals_by_province_year"
+        ).fetchall()
+        district_units = conn.execute(
+            "SELECT DISTINCT unit_name FROM district_totals_by_year"
+        ).fetchall()
         admissions = conn.execute(
             "SELECT year, admitted FROM admissions_by_province_year"
         ).fetchall()
         titles = conn.execute("SELECT count(*) FROM official_titles_over_time").fetchone()[0]
     years = [m[0] for m in members]
     assert len(years) >= 4 and years == sorted(set(years))  # one figure per province-year
+    assert province_subjects == [("Đảng bộ tỉnh Lai Châu",)]
+    assert len(district_units) >= 4
+    assert all(unit.startswith("Đảng bộ huyện") or unit == "Đảng bộ thành phố Lai Châu"
+               for (unit,) in district_units)  # fmt: skip
     assert all(m[2] for m in members) and admissions and titles >= 5
 
 
@@ -163,7 +190,7 @@ def test_reextract_uses_workers_and_reports_what_changed(demo_db, tmp_path):
         conn.execute("DELETE FROM quantities WHERE id = 3")
         conn.execute("UPDATE articles SET rules_version = '0.9' WHERE id = 1")
     out = run("reextract", "--db", str(db), "--workers", "2").stdout
-    assert "Re-extracted 40 articles" in out and "2 workers" in out and "0.9 (1)" in out
+    assert "Re-extracted 32 articles" in out and "2 workers" in out and "0.9 (1)" in out
     changed = sum(int(line.split()[3]) for line in out.splitlines() if line and line.split()[0] != "facts"
                   and len(line.split()) == 5 and line.split()[3].isdigit())  # fmt: skip
     added = sum(

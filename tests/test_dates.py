@@ -36,3 +36,14 @@ def test_dateline_near_the_top_gives_the_publication_day():
 
 def test_a_date_inside_a_sentence_is_not_a_dateline():
     assert dates.dateline(["Ngày 11/01/2021, Ban Thường vụ Tỉnh ủy tổ chức hội nghị."]) is None
+
+
+def test_a_bare_stamp_above_the_headline_is_not_the_title():
+    from partyfacts.extract import extractor
+
+    text = "Thứ bảy,  24/02/2024\n\nHuyện kết nạp 40 đảng viên\n\nNăm 2023, huyện kết nạp 40 đảng viên."
+    result = extractor.extract(text)
+    assert result.title == "Huyện kết nạp 40 đảng viên"
+    assert result.published == date(2024, 2, 24)
+    assert dates.stamp_only("(Ngày đăng :04/11/2009 9:07:40 SA)")
+    assert not dates.stamp_only("Khối doanh nghiệp có thêm đảng viên mới 14/08/2025 09:05")

@@ -281,7 +281,7 @@ def test_09_a_fact_year_before_1900_is_dropped_not_the_article(tmp_path, caplog)
     item = {"url": f"http://x{path}", "canonical_url": f"http://x{path}",
             "body": site.pages[path].body.replace(b"{base}", b"http://x")}  # fmt: skip
     with caplog.at_level(logging.WARNING, logger="partyfacts.pipeline"):
-        assert extract_and_store(db, item, sample, None) == "new"
+        assert extract_and_store(db, item, sample, None).status == "new"
     published, facts = db.execute(
         "SELECT a.published, count(q.id) FROM articles a JOIN quantities q ON q.article_id = a.id"
     ).fetchone()

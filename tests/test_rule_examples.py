@@ -7,9 +7,8 @@ from datetime import date
 
 import pytest
 
-from partyfacts.extract import extractor, normalize, numbers, officials, provinces, timex
+from partyfacts.extract import extractor, normalize, numbers, officials, provinces, relevance, timex
 from partyfacts.extract import ruleset as rules
-from partyfacts.extract.extractor import subjects
 
 
 def _day(value):
@@ -43,9 +42,23 @@ def test_time_example_resolves_to_its_year(example):
         assert as_of == example["as_of"]
 
 
+@pytest.mark.parametrize("example", rules.load("time")["comparisons"], ids=str)
+def test_a_comparison_baseline_is_not_the_figures_year(example):
+    found = extractor.extract(example["text"], published=_day(example["published"])).quantities
+    fact = next(q for q in found if q["value"] == example["value"])
+    assert fact["year"] == example["year"]
+
+
+@pytest.mark.parametrize("example", rules.load("time")["headlines"], ids=str)
+def test_a_headline_figure_takes_the_year_the_lead_gives_it(example):
+    found = extractor.extract(example["text"], published=_day(example["published"])).quantities
+    headline = next(q for q in found if q["value"] == example["value"])  # the first: the title's
+    assert headline["year"] == example["year"]
+
+
 @pytest.mark.parametrize("text", rules.load("time")["negative"])
-def test_time_negative_example_has_no_time(text):
-    assert timex.find(normalize.text(text)) == []
+def test_time_negative_example_dates_no_figure(text):
+    assert [t for t in timex.find(normalize.text(text)) if t.dates_figures] == []
 
 
 @pytest.mark.parametrize("example", rules.load("categories")["examples"]["positive"], ids=str)
@@ -78,15 +91,19 @@ def test_event_example(example):
 
 @pytest.mark.parametrize("example", rules.load("titles")["examples"]["positive"], ids=str)
 def test_official_example(example):
-    found = officials.extract(normalize.text(example["text"]))
-    assert [(m.name, m.titles) for m in found] == [(example["name"], example["titles"])]
+    found = [m for m in officials.extract(normalize.text(example["text"])) if m.titles]
+    people = example.get("people") or [{"name": example["name"], "titles": example["titles"]}]
+    assert [(m.name, m.titles) for m in found] == [(p["name"], p["titles"]) for p in people]
     if "honorific" in example:
         assert found[0].honorific == example["honorific"]
+    if "province" in example:
+        person = extractor.extract("Tin\n\n" + example["text"]).officials[0]
+        assert person["province"] == example["province"]
 
 
 @pytest.mark.parametrize("text", rules.load("titles")["examples"]["negative"])
 def test_official_negative_example_names_nobody(text):
-    assert officials.extract(normalize.text(text)) == []
+    assert [m for m in officials.extract(normalize.text(text)) if m.titles] == []
 
 
 @pytest.mark.parametrize("example", rules.load("provinces")["examples"], ids=str)
@@ -95,8 +112,54 @@ def test_province_example(example):
     assert found == (example["province"], example["current"])
 
 
-@pytest.mark.parametrize("example", rules.load("subjects")["examples"], ids=str)
-def test_subject_example(example):
+@pytest.mark.parametrize("example", rules.load("layout")["examples"], ids=str)
+def test_related_articles_heading_ends_the_article(example):
     found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
-    assert found[0]["subject"] == example["subject"]
-    assert subjects is not None
+    assert [q["value"] for q in found] == example["values"]
+
+
+@pytest.mark.parametrize("example", rules.load("bodies")["examples"], ids=str)
+def test_body_example_gives_scope_and_unit(example):
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
+    fact = found[-1] if found else {}
+    keys = (
+        ("subject", "subject"),
+        ("scope", "scope"),
+        ("unit", "unit_name"),
+        ("province", "province"),
+    )
+    for field, key in keys:
+        if field in example:
+            assert fact.get(key) == example[field], (field, fact)
+
+
+@pytest.mark.parametrize(
+    "example", rules.load("breakdowns")["examples"]["positive"], ids=lambda e: e["text"][:50]
+)
+def test_breakdown_parts_take_their_figures_category_and_event(example):
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
+    for part in example["parts"]:
+        match = [q for q in found if q["value"] == part["value"]]
+        assert match, (part, found)
+        fact = match[0]
+        assert fact["category"] == part["category"]
+        assert fact["event"] == part["event"]
+        assert fact["unit"] == part.get("unit", "count")
+        if "rating" in part:
+            assert fact["rating"] == part["rating"]
+
+
+@pytest.mark.parametrize(
+    "example", rules.load("breakdowns")["examples"]["negative"], ids=lambda e: e["text"][:50]
+)
+def test_breakdown_negative_example_has_no_part(example):
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
+    assert example["value"] not in [q["value"] for q in found], found
+
+
+@pytest.mark.parametrize(
+    "example", rules.load("relevance")["examples"], ids=lambda e: e["title"][:40]
+)
+def test_relevance_example(example):
+    judged = relevance.score(example["title"], example["body"], example.get("lead"))
+    assert judged.relevant is example["relevant"], (judged.score, judged.terms)

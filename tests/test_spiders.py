@@ -3,6 +3,7 @@ for the article links, skips section links, and follows the site's pagination.""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,7 @@ from scrapy.spiderloader import SpiderLoader
 
 from partyfacts.crawl import settings_for
 from partyfacts.crawler import registry
+from partyfacts.crawler.recheck import KnownPage
 from partyfacts.options import load
 
 # Two article URLs per site in the shapes public sources show (../shared/spec/sites.md),
@@ -64,9 +66,9 @@ def listing(url: str, articles: list[str], next_href: str | None) -> HtmlRespons
     )
 
 
-def test_every_real_site_has_a_spider_and_a_test():
-    real = {k for k in registry.sites() if k not in ("sample", "generic")}
-    assert real == set(SITES)
+def test_the_listing_shapes_belong_to_registry_sites():
+    real = {k for k, s in registry.sites().items() if s.group not in ("sample", "generic")}
+    assert set(SITES) <= real  # every site's spider and fields: tests/test_registry.py
 
 
 @pytest.mark.parametrize("name", sorted(SITES))
@@ -84,15 +86,25 @@ def test_listing_page_gives_article_requests_and_the_next_page(name):
         assert pages == []
 
 
-def test_known_articles_are_revalidated_not_refetched():
+def test_known_articles_are_not_asked_again_from_listings_only_when_due():
     start, articles = SITES["vov"]
     spider = make_spider("vov")
-    spider.known = {articles[0]: ('"abc"', "Mon, 02 Nov 2026 07:15:00 GMT")}
+    spider.now = datetime(2026, 11, 21, 2, tzinfo=UTC)
+    checked = datetime(2026, 11, 20, 2, tzinfo=UTC)
+    spider.known = {
+        articles[0]: KnownPage("article", '"abc"', "Thu, 19 Nov 2026 07:15:00 GMT",
+                               published=date(2026, 11, 19), checked_at=checked),
+        articles[1]: KnownPage("article", '"old"', published=date(2025, 1, 1), checked_at=checked),
+    }  # fmt: skip
     spider.trust_known = True
-    out = list(spider.parse_listing(listing(start, articles[:1], f"{start}?page=2")))
-    (request,) = out  # nothing new on the page: the older pages are not followed
+    # nothing new on the page: no article request, and the older pages are not followed
+    assert list(spider.parse_listing(listing(start, articles, f"{start}?page=2"))) == []
+    (request,) = list(spider.recheck_requests())  # the young one is due, the old one is not
+    assert request.url == articles[0]
     assert request.headers[b"If-None-Match"] == b'"abc"'
     assert request.meta["handle_httpstatus_list"] == [304]
+    spider.recheck_all = True  # --recheck: every stored page once
+    assert {r.url for r in spider.recheck_requests()} == set(articles)
 
 
 def test_since_skips_older_sitemap_and_feed_entries():

@@ -1,7 +1,14 @@
 """Generate the sample site's pages in memory: articles in three layouts typical of
 Vietnamese provincial papers and portals, paginated listings, a sitemap, an RSS feed,
 robots.txt, and the awkward cases a crawler meets (a tracking-parameter duplicate, a 404,
-a windows-1258 page, an empty page, a non-article page)."""
+a windows-1258 page, an empty page, a non-article page).
+
+Every fourth article is other news (sport, weather, a festival, an economy story quoting a
+Bí thư; one party-building story filed under Đời sống), each labelled relevant or not for
+the relevance tests. An article's page depends only on its number, so a site built with
+more articles (and a later ``newest``) is the same site with news added on top; dates are
+``spacing`` apart, so tests can make articles young or old; ``redesign=True`` serves every
+article in a new template that the site's selectors no longer match (a layout change)."""
 
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import yaml
 
 _HERE = Path(__file__).parent
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
-SECTIONS = {"xay-dung-dang": "Xây dựng Đảng", "chinh-tri": "Chính trị"}
+SECTIONS = {"xay-dung-dang": "Xây dựng Đảng", "chinh-tri": "Chính trị", "doi-song": "Đời sống"}
 SLUGS = {
     "a": "a", "á": "a", "à": "a", "ả": "a", "ã": "a", "ạ": "a", "ă": "a", "ắ": "a", "ằ": "a",
     "ẳ": "a", "ẵ": "a", "ặ": "a", "â": "a", "ấ": "a", "ầ": "a", "ẩ": "a", "ẫ": "a", "ậ": "a",
@@ -51,8 +58,14 @@ class Page:
 @dataclass
 class Site:
     pages: dict[str, Page]
-    articles: list[str]  # paths of the real article pages (each must be stored once)
+    articles: list[str]  # paths of the real article pages, newest first
     special: dict[str, str]  # role -> path: duplicate, missing, legacy, empty, not_article
+    relevant: dict[str, bool] = field(default_factory=dict)  # article path -> party building?
+
+    @property
+    def party(self) -> list[str]:
+        """The party-building articles (the ones a `keep: relevant` crawl stores)."""
+        return [p for p in self.articles if self.relevant.get(p, True)]
 
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -130,6 +143,12 @@ def _article_html(
             f'<div class="tandan-title-view">{html.escape(title)}</div>{date}'
             f'<div class="tandan-content-view"><p>{lead}</p>{body}</div>'
         )
+    elif layout == "redesign":  # the 2027 template: none of the old class names
+        inner = (
+            f'<div class="detail"><h2 class="detail__heading">{html.escape(title)}</h2>'
+            f'<span class="detail__time">{when:%d/%m/%Y %H:%M}</span>'
+            f'<div class="detail__summary"><p>{lead}</p></div><div class="detail__content">{body}</div></div>'
+        )
     else:
         inner = (
             f"<article><header><h1>{html.escape(title)}</h1>{date}</header>"
@@ -174,34 +193,44 @@ def texts(n: int, seed: int = 11) -> list[tuple[str, str, datetime]]:
 
 
 def build(
-    n_articles: int = 40, per_page: int = 10, seed: int = 7, newest: datetime | None = None
+    n_articles: int = 40,
+    per_page: int = 10,
+    seed: int = 7,
+    newest: datetime | None = None,
+    spacing: timedelta = timedelta(days=45),
+    redesign: bool = False,
 ) -> Site:
     """The whole site; the same arguments always give the same pages."""
     data = yaml.safe_load((_HERE / "articles.yaml").read_text(encoding="utf-8"))
-    rng = random.Random(seed)
     newest = newest or datetime(2026, 11, 20, 8, 15)
     pages: dict[str, Page] = {}
     listed: dict[str, list[tuple[str, str, datetime | None]]] = {s: [] for s in SECTIONS}
-    articles, items = [], []
+    articles, items, relevant = [], [], {}
     layouts = ["paper", "portal", "magazine"]
-    for i in range(n_articles):
-        template = data["templates"][i % len(data["templates"])]
-        district = data["districts"][(i // len(data["templates"])) % len(data["districts"])]
-        official = data["officials"][i % len(data["officials"])]
-        when = newest - timedelta(days=45 * i, hours=i % 5)  # five years of news
+    for j in range(n_articles):  # newest first
+        k = n_articles - 1 - j  # the article's number: 0 is the oldest, new ones come on top
+        rng = random.Random(seed * 1_000_003 + k)
+        if k % 4 == 3:
+            template = data["other_templates"][(k // 4) % len(data["other_templates"])]
+        else:
+            template = data["templates"][k % len(data["templates"])]
+        district = data["districts"][(k // 7) % len(data["districts"])]
+        official = data["officials"][k % len(data["officials"])]
+        when = newest - j * spacing - timedelta(hours=k % 5)
         title, paragraphs = _fill(template, rng, district, official, when.year - (when.month < 3))
-        path = f"/{template['section']}/{slugify(title)}-{1000 + i}"
-        layout = layouts[i % 3]
-        legacy = i == 4
+        path = f"/{template['section']}/{slugify(title)}-{1000 + k}"
+        layout = "redesign" if redesign else layouts[k % 3]
+        legacy = k == 4 and not redesign
         charset = "windows-1258" if legacy else "utf-8"
         text = _article_html(layout, title, when, paragraphs, charset)
         body = to_cp1258(text) if legacy else text.encode("utf-8")
         pages[path] = Page(body, f"text/html; charset={charset}", when)
         articles.append(path)
+        relevant[path] = template.get("relevant", True)
         listed[template["section"]].append((path, title, when))
         items.append((path, title, when))
     special = {
-        "legacy": articles[4] if n_articles > 4 else "",
+        "legacy": articles[n_articles - 5] if n_articles > 4 and not redesign else "",  # k == 4
         "duplicate": articles[1] + "?utm_source=zalo&utm_medium=social&utm_campaign=xdd",
         "missing": "/xay-dung-dang/bai-viet-da-go-bo-9003",
         "empty": "/xay-dung-dang/bai-viet-dang-cap-nhat-9001",
@@ -262,4 +291,4 @@ def build(
          f"{feed_items}</channel></rss>").encode(),
         "application/rss+xml", newest,
     )  # fmt: skip
-    return Site(pages, articles, special)
+    return Site(pages, articles, special, relevant)

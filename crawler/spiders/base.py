@@ -1,10 +1,12 @@
 """SiteSpider: the behaviour every site shares, driven by its registry entry.
 
 Listing pages give article links (the site's URL pattern, else the generic classifier) and
-the next page; sitemaps and RSS feeds give more. An article already stored is fetched
-again only as a conditional request (If-None-Match / If-Modified-Since), and a listing is
-followed only until a page holds nothing new — unless the previous run of the site did not
-finish, in which case every listing page is walked again.
+the next page; sitemaps and RSS feeds give more. A page the database already knows is never
+requested because a listing shows it again: the stored pages due for a re-check under the
+site's policy (crawler/recheck.py) are asked at the start of the run, as conditional
+requests (If-None-Match / If-Modified-Since). A listing is followed only until a page holds
+nothing new — unless the previous run of the site did not finish, in which case every
+listing page is walked again.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from twisted.internet.error import (
 from ...extract import dates
 from ...extract.links import is_article_url
 from ...extract.links import links as find_links
-from .. import registry, urls
+from .. import clock, registry, urls
+from ..recheck import KnownPage, Policy
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,7 @@ class SiteSpider(scrapy.Spider):
         since: str | None = None,
         base_url: str | None = None,
         full: str | bool = False,
+        recheck: str | bool = False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -52,12 +56,15 @@ class SiteSpider(scrapy.Spider):
             raise ValueError(f"--since: not a date: {since!r}")
         self.base_url = (base_url or "").rstrip("/")
         self.full = full in (True, "1", "true", "yes")
+        self.recheck_all = recheck in (True, "1", "true", "yes")
         self.allowed_domains = list(self.site.allowed_domains)
-        self.known: dict[str, tuple[str | None, str | None]] = {}
-        self.gone: frozenset[str] = frozenset()
-        self.trust_known = False  # set by the run recorder once it has read the database
+        self.known: dict[str, KnownPage] = {}  # set by the run recorder from the database
+        self.trust_known = False  # likewise: whether the previous run finished
+        self.policy = Policy.of(self.site)
+        self.now = clock.now()
         self.refused = False  # set by the run recorder: no request may be made
         self.listing_pages = 0
+        self.requested: set[str] = set()
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -76,6 +83,10 @@ class SiteSpider(scrapy.Spider):
         """The canonical URL an article is stored under."""
         return urls.canonical(url)
 
+    def locate(self, key: str) -> str:
+        """The URL to fetch a stored page at (the inverse of ``identity``)."""
+        return key
+
     def is_article(self, url: str) -> bool:
         if self.site.deny_pattern and re.search(self.site.deny_pattern, url):
             return False
@@ -86,6 +97,8 @@ class SiteSpider(scrapy.Spider):
         if self.refused:  # the run recorder found the database or the lock unusable
             return
         for request in self.initial_requests():
+            yield request
+        for request in self.recheck_requests():
             yield request
 
     def initial_requests(self):
@@ -99,46 +112,63 @@ class SiteSpider(scrapy.Spider):
             yield scrapy.Request(self.absolute(url), self.parse_feed, errback=self.listing_failed,
                                  meta={"listing": True}, dont_filter=True)  # fmt: skip
 
+    def recheck_requests(self):
+        """Conditional requests for the stored pages due for a re-check (every one with
+        ``--recheck``); the rest of the archive costs nothing."""
+        stats = self.crawler.stats
+        for key, page in self.known.items():
+            if page.status in ("gone", "irrelevant"):
+                continue
+            if self.since and page.published and page.published < self.since:
+                continue
+            if not (self.recheck_all or self.policy.due(page, self.now)):
+                stats.inc_value("partyfacts/known_not_due")
+                continue
+            headers = {}
+            if page.etag:
+                headers["If-None-Match"] = page.etag
+            if page.last_modified:
+                headers["If-Modified-Since"] = page.last_modified
+            stats.inc_value("partyfacts/rechecked")
+            yield scrapy.Request(
+                self.locate(key), self.parse_article, errback=self.article_failed, headers=headers,
+                meta={"canonical_url": key, "handle_httpstatus_list": [304], "recheck": True},
+            )  # fmt: skip
+
     def article_request(self, url: str) -> scrapy.Request | None:
+        """A request for an article link a listing, sitemap or feed shows; None for a page
+        the database knows (asked by ``recheck_requests`` when it is due, never here)."""
         url = urls.canonical(self.absolute(url))
         key = self.identity(url)
-        meta = {"canonical_url": key}
-        headers = {}
-        if key in self.gone:
-            self.crawler.stats.inc_value("partyfacts/articles_not_requested")
-            return None  # answered 404/410 before
         if key in self.known:
-            etag, modified = self.known[key]
-            if not etag and not modified:
-                # stored, and the site gives no way to ask whether it changed
-                self.crawler.stats.inc_value("partyfacts/articles_not_requested")
-                return None
-            if etag:
-                headers["If-None-Match"] = etag
-            if modified:
-                headers["If-Modified-Since"] = modified
-            meta["handle_httpstatus_list"] = [304]
+            return None
+        if key not in self.requested:  # a page listed twice is fetched once (dupefilter)
+            self.requested.add(key)
+            self.crawler.stats.inc_value("partyfacts/new_requested")
         return scrapy.Request(
-            url, self.parse_article, errback=self.article_failed, headers=headers, meta=meta
+            url, self.parse_article, errback=self.article_failed, meta={"canonical_url": key}
         )
 
     # -- callbacks --------------------------------------------------------------------
     def parse_listing(self, response: Response):
         """A listing page: its article links, then the next page while there may be news."""
-        self.crawler.stats.inc_value("partyfacts/pages_fetched")
+        stats = self.crawler.stats
+        stats.inc_value("partyfacts/pages_fetched")
+        stats.inc_value("partyfacts/listing_pages")
         self.listing_pages += 1
         found = [
             link
             for link in find_links(response.text, response.url, None)
             if self.is_article(link.url)
         ]
+        stats.inc_value("partyfacts/article_links", len(found))
         if self.since:
             # listing pages often show each item's date: older items are not fetched, and a
             # page holding only older items ends the walk
             dated = [link for link in found if link.date]
             older = [link for link in dated if link.date < self.since]
             found = [link for link in found if not (link.date and link.date < self.since)]
-            self.crawler.stats.inc_value("partyfacts/articles_not_requested", len(older))
+            self.crawler.stats.inc_value("partyfacts/older_than_since", len(older))
             if dated and len(older) == len(dated):
                 log.info(
                     "%s: every article on %s is older than --since; stopping",
@@ -149,9 +179,9 @@ class SiteSpider(scrapy.Spider):
         fresh = 0
         for link in found:
             request = self.article_request(link.url)
-            if request is None:  # stored and not revalidatable: nothing new here
+            if request is None:  # known: nothing new here
                 continue
-            fresh += request.meta["canonical_url"] not in self.known
+            fresh += 1
             yield request
         next_url = self.next_page(response)
         if not next_url:

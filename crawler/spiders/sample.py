@@ -27,6 +27,9 @@ class SampleSpider(SiteSpider):
         origin = urlsplit(ORIGIN)
         return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
 
+    def locate(self, key: str) -> str:
+        return self.base_url + key[len(ORIGIN) :] if key.startswith(ORIGIN) else key
+
     def parse_listing(self, response):
         """A listing page gives article requests and the next listing page.
 
