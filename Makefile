@@ -38,10 +38,16 @@ $(NOTEBOOK): $(STAMP)
 notebook: $(NOTEBOOK)
 	$(BIN)/jupyter notebook notebooks/party_building.ipynb
 
+# The 10,000-example fuzzing (tests marked slow: pure CPU, no I/O) runs beside the rest of
+# the suite, on the second core; both must pass. Its summary is printed after the suite's.
 test: $(STAMP) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	@( $(BIN)/python -m pytest -m slow > $(VENV)/slow-tests.log 2>&1; echo $$? > $(VENV)/slow-tests.status ) & \
+	$(BIN)/python -m pytest -m "not slow"; suite=$$?; wait; \
+	slow=$$(cat $(VENV)/slow-tests.status); echo "--- the slow tests (fuzzing), run beside the suite:"; \
+	if [ "$$slow" = 0 ]; then tail -n 1 $(VENV)/slow-tests.log; else cat $(VENV)/slow-tests.log; fi; \
+	[ "$$suite" = 0 ] && [ "$$slow" = 0 ]
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "export": (["export", "{dir}/export", "--db", "{db}"], "reads"),
     "show": (["show", "1", "--html", "{dir}/show.html", "--db", "{db}"], "reads"),
     "serve": (["serve", "--port", "{port}", "--db", "{db}"], "reads"),
+    "status": (["status", "--db", "{db}"], "reads"),
 }
 # commands that start Scrapy's reactor or a server: run in a subprocess when they proceed
 SUBPROCESS = {"crawl", "run", "serve"}
