@@ -13,7 +13,7 @@ class SampleUrlContract(Contract):
         base = os.environ.get("PARTYFACTS_SAMPLE_URL", "").rstrip("/")
         if not base:
             raise ValueError(
-                "set PARTYFACTS_SAMPLE_URL to a running sample site (partyfacts demo --serve)"
+                "set PARTYFACTS_SAMPLE_URL to a running sample site (python -m partyfacts.crawler.sample_site.server)"
             )
         args["url"] = base + self.args[0]
         return args

@@ -213,7 +213,7 @@ def open_read(path: str | Path, lock_timeout: float = 60.0) -> sqlite3.Connectio
     path = Path(path)
     if not path.exists():
         raise DatabaseError(
-            path, "no database here; fill one first (partyfacts demo, crawl, extract --db)",
+            path, "no database here; fill one first (partyfacts run, crawl, import, extract --db)",
             exitcodes.NO_INPUT,
         )  # fmt: skip
     if check_file(path) == 0:

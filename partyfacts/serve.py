@@ -77,9 +77,13 @@ def metadata(db_path: str | Path) -> dict[str, Any]:
     for table, facets in FACETS.items():
         tables.setdefault(table, {})["facets"] = facets
     tables["articles"].update({"fts_table": "articles_fts", "fts_pk": "id", "searchmode": "raw"})
+    from . import dashboard
+
     return {
         "title": "partyfacts",
-        "description": "Facts about party building from Vietnamese provincial news, each with its evidence.",
+        "description": "Facts about party building from Vietnamese provincial news, each with its evidence. "
+        "Charts: /-/dashboards/partyfacts",
+        "plugins": dashboard.plugins(db_path),
         "databases": {
             Path(db_path).stem: {
                 "description": "Articles, quantity facts, officials and crawl runs (read-only).",

@@ -33,9 +33,10 @@ ARTICLE = (
 # writes it; "reads" only reads.
 COMMANDS: dict[str, tuple[list[str], str]] = {
     "extract": (["extract", "{article}", "--db", "{db}"], "adds"),
-    "run": (["run", "--db", "{db}"], "adds"),
+    "run": (["run", "--articles", "3", "--db", "{db}"], "adds"),
+    "run --texts": (["run", "--texts", "--db", "{db}"], "adds"),
+    "import": (["import", "{article}", "--db", "{db}"], "adds"),
     "crawl": (["crawl", "sample", "--base-url", "{url}", "--db", "{db}"], "adds"),
-    "demo": (["demo", "--articles", "3", "--db", "{db}"], "adds"),
     "reextract": (["reextract", "--workers", "1", "--db", "{db}"], "writes"),
     "facts": (["facts", "--db", "{db}"], "reads"),
     "officials": (["officials", "--db", "{db}"], "reads"),
@@ -43,9 +44,10 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "export": (["export", "{dir}/export", "--db", "{db}"], "reads"),
     "show": (["show", "1", "--html", "{dir}/show.html", "--db", "{db}"], "reads"),
     "serve": (["serve", "--port", "{port}", "--db", "{db}"], "reads"),
+    "status": (["status", "--db", "{db}"], "reads"),
 }
 # commands that start Scrapy's reactor or a server: run in a subprocess when they proceed
-SUBPROCESS = {"crawl", "demo", "serve"}
+SUBPROCESS = {"crawl", "run", "serve"}
 
 STATES = [
     "healthy", "missing", "empty", "random_bytes", "truncated", "read_only_file",

@@ -30,7 +30,7 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    run("demo", "--db", str(db))
+    run("run", "--db", str(db))  # the main job, as `make run`
     return db
 
 
@@ -265,3 +265,35 @@ def test_notebook_runs_top_to_bottom_on_the_demo_database(demo_db):
         "Tao Văn Hùng" in o.get("data", {}).get("text/plain", "")
         for o in notebook.cells[-1].outputs
     )
+
+
+def _readme_examples() -> list[list[str]]:
+    """The analysts' examples of the README: the `partyfacts` lines that read the database."""
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for line in readme.splitlines():
+        if not line.startswith(".venv/bin/partyfacts "):
+            continue
+        words = shlex.split(line.split(" #")[0].split(" > ")[0])[1:]
+        if words[0] in ("facts", "officials", "sql", "show", "export"):
+            found.append(words)
+    return found
+
+
+def test_every_readme_example_gives_rows_on_the_make_run_database(demo_db, tmp_path):
+    examples = _readme_examples()
+    assert len(examples) >= 8
+    for words in examples:
+        words = [w.replace("article.html", str(tmp_path / "a.html")).replace("dataset/", str(tmp_path / "ds"))
+                 for w in words]  # fmt: skip
+        if words[0] == "show" and not words[1].isdigit():
+            continue  # a file of the reader's own
+        if words[0] in ("facts", "officials", "sql") and "--format" not in words:
+            words += ["--format", "json"]
+        result = run(*words, "--db", str(demo_db), check=False)
+        assert result.returncode == 0, (words, result.stderr)
+        if words[0] in ("facts", "officials", "sql"):
+            rows = json.loads(result.stdout) if "json" in words else result.stdout.splitlines()[1:]
+            assert rows, f"no rows: {' '.join(words)}"

@@ -72,21 +72,21 @@ def test_run_fills_the_database_and_prints_a_summary(cli, tmp_path):
 
     n = len(list((CORPUS / "articles").glob("*.txt")))
     db = tmp_path / "demo.db"
-    result = cli("run", "--db", str(db))
+    result = cli("run", "--texts", "--db", str(db))
     assert result.exit_code == 0, result.output
     assert f"Processed {n} article files ({n} new); 0 failed." in result.stdout
     assert "party_member" in result.stdout
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == n
         assert conn.execute("SELECT count(*) FROM quantities").fetchone()[0] > 5 * n
-    again = cli("run", "--db", str(db))
+    again = cli("run", "--texts", "--db", str(db))
     assert f"({n} unchanged)" in again.stdout
 
 
 def test_database_path_comes_from_the_environment(cli, tmp_path, monkeypatch):
     db = tmp_path / "env.db"
     monkeypatch.setenv("PARTYFACTS_DB", str(db))
-    assert cli("run").exit_code == 0
+    assert cli("run", "--texts").exit_code == 0
     assert db.exists()
 
 
@@ -113,7 +113,7 @@ def test_reading_commands_start_without_the_extraction_stack():
 
 
 def test_every_command_has_an_example_in_its_help(cli):
-    for command in ("extract", "run", "eval", "schema", "crawl", "demo", "facts", "officials", "sql",
+    for command in ("extract", "run", "eval", "schema", "crawl", "import", "review", "facts", "officials", "sql",
                     "export", "serve", "show", "reextract"):  # fmt: skip
         assert "Example:" in cli(command, "--help").stdout
 

@@ -117,7 +117,7 @@ def test_03_crawl_refuses_a_bad_database_before_the_first_request(cli, healthy, 
         with serve() as served:
             result = cli("crawl", "sample", "--base-url", served.url, "--db", str(healthy),
                          env={"PARTYFACTS_LOCK_TIMEOUT": "0.5"})  # fmt: skip
-            demo = cli("demo", "--db", str(healthy), env={"PARTYFACTS_LOCK_TIMEOUT": "0.5"})
+            demo = cli("run", "--db", str(healthy), env={"PARTYFACTS_LOCK_TIMEOUT": "0.5"})
             assert served.requests == []  # not one page was fetched
     finally:
         if holder:

@@ -17,6 +17,10 @@ from fault_cells import ROOT, make_healthy
 
 from partyfacts import query, sqlguard
 
+# once Datasette is imported (by the test that serves), SQLite callback tracebacks are on and
+# the refused printf() is also reported as an "unraisable" exception: that is expected here
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
 # {out} is a folder the statements try to create files in
 HOSTILE = [
     # files elsewhere
@@ -128,8 +132,6 @@ def test_the_guard_judges_by_action_not_by_spelling():
     assert judge(sqlguard.sqlite3.SQLITE_FUNCTION, None, "load_extension", None)
 
 
-# Datasette turns on SQLite callback tracebacks, so the refused printf() is also reported
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_datasette_connections_are_guarded_too(db):
     from partyfacts import serve
 

@@ -18,7 +18,7 @@ class SampleSpider(SiteSpider):
         base_url = base_url or os.environ.get("PARTYFACTS_SAMPLE_URL")
         if not base_url:
             raise ValueError(
-                "the sample spider needs -a base_url=http://127.0.0.1:PORT (see `partyfacts demo`)"
+                "the sample spider needs -a base_url=http://127.0.0.1:PORT (see `partyfacts run`)"
             )
         super().__init__(base_url=base_url, **kwargs)
 
