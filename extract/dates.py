@@ -123,7 +123,7 @@ _DASHES = ("-", "–", "—")
 _AROUND = 80  # characters read on each side of the dates of a line
 # A cheap first look (a superset of the dates the tokenizer reads): only the lines that
 # hold one are cut into tokens, and only around it.
-_MAYBE_DATE = re.compile(r"\d\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d\d|\d\s+tháng\s+\d", re.IGNORECASE)
+_MAYBE_DATE = re.compile(r"\d\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d\d|\d\s+tháng\s+\w", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,10 @@ class _Grammar:
         # Ordered for speed: white space and words, the most frequent tokens, are tried
         # first (after the counters, which begin with words, and with no word taken for a
         # time zone); then what starts with a digit; then punctuation.
+        self.months = {_flat(w): n for w, n in spec["month_names"].items()}
+        month_words = "|".join(
+            r"\s+".join(w.split()) for w in sorted(spec["month_names"], key=len, reverse=True)
+        )
         not_zone = r"(?!(?:GMT|UTC|G\dT|ICT)(?!\w))"
         parts = {
             "space": r"\s+",
@@ -182,8 +186,10 @@ class _Grammar:
             "word": not_zone + r"[^\W\d_][\w'’]*(?:\.[^\W\d_][\w'’]*)*",
             "iso": r"(?<!\d)(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
             r"(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d-])",
-            "long": r"(?<!\d)(?P<ld>\d{1,2})\s+tháng\s+(?P<lm>\d{1,2})\s*(?:,|năm)\s*"
-            r"(?P<ly>(?:19|20)\d{2})(?!\d)",
+            # A month in figures needs "," or "năm" before the year; one in words may
+            # be followed by the year straight away ("21 Tháng Bảy 2011").
+            "long": r"(?<!\d)(?P<ld>\d{1,2})\s+tháng\s+(?:(?P<lm>\d{1,2})\s*(?:,|năm)|"
+            rf"(?P<lw>{month_words})(?!\w)\s*(?:,|năm)?)\s*(?P<ly>(?:19|20)\d{{2}})(?!\d)",
             "dmy": r"(?<![\d/.])(?<!\d[-–])(?P<d>\d{1,2})\s*(?P<s>[/.-])\s*(?P<m>\d{1,2})\s*"
             r"(?P=s)\s*(?P<y>(?:19|20)\d{2}|\d{2})(?!\d|[/.-]\d)",
             "time": r"(?<![\d:.])(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>[0-5]\d)"
@@ -204,7 +210,7 @@ class _Grammar:
             text = match.group(kind)
             value: object = None
             if kind in ("iso", "long", "dmy"):
-                value = _day_of(match, kind)
+                value = _day_of(match, kind, self.months)
                 kind = "date"
             elif kind == "domain":
                 kind = "name"  # a source: "Nguồn: baotinh.vn"
@@ -264,13 +270,14 @@ class _Grammar:
 _DATE_GROUPS = {"iso": ("iy", "im", "id"), "long": ("ly", "lm", "ld"), "dmy": ("y", "m", "d")}
 
 
-def _day_of(match: re.Match[str], kind: str) -> date | None:
+def _day_of(match: re.Match[str], kind: str, months: dict[str, int]) -> date | None:
     y, m, d = _DATE_GROUPS[kind]
     year = int(match[y])
     if year < 100:
         year += 2000
+    month = int(match[m]) if match[m] else months[_flat(match["lw"])]
     try:
-        return date(year, int(match[m]), int(match[d]))
+        return date(year, month, int(match[d]))
     except ValueError:  # 31/02: a date that does not exist is no date
         return None
 
