@@ -60,6 +60,8 @@ def inherit(fact: quantities.Quantity, parent: quantities.Quantity) -> quantitie
     changes: dict = {}
     if fact.weak and parent.event != "total" and fact.unit == "count":
         changes.update(event=parent.event, rating=parent.rating, status=parent.status)
+    elif parent.status == "target" and fact.status != "target":
+        changes.update(status="target")  # "Phấn đấu ... Cụ thể: thành phố A kết nạp 600"
     # a share in such a sentence ("Trong đó, đảng viên tốt nghiệp THPT chiếm hơn 80%") is
     # of the same figure: its time and body too
     if fact.time is None:

@@ -91,7 +91,11 @@ def _vocabulary() -> dict[str, Any]:
     lookback = re.compile(
         _bounded(rules.alternation(data["lookback_heads"])) + r"\s+", re.IGNORECASE
     )
+    place_before = re.compile(
+        _bounded(rules.alternation(data["context_unit_places"])) + r"\s*$", re.IGNORECASE
+    )
     return {
+        "context_unit_places": place_before,
         "entries": entries,
         "any": any_category,
         "context_units": context_units,
@@ -449,6 +453,8 @@ def _context_unit(sentence: str, lowered: str, number: numbers.Number) -> _Candi
     unit_match = vocab["context_units"].match(sentence, number.end)
     if not unit_match:
         return None
+    if vocab["context_unit_places"].search(sentence, max(0, number.start - 12), number.start):
+        return None  # "đảng viên tại 12 đơn vị": where they are, not how many
     allowed = vocab["context_unit_categories"].get(unit_match.group(0).strip().lower())
     for previous in reversed(list(vocab["any"].finditer(sentence, 0, number.start))):
         if ";" in sentence[previous.end() : number.start]:
@@ -817,6 +823,11 @@ def extract(
             year, period_start, as_of = time.period_start, None, None
         elif time:
             year, period_start, as_of = time.resolve(article_date, plan=status == "target")
+            if status == "actual" and article_date and year and year > article_date.year:
+                # "Đến năm 2025 phát triển thêm 5.000 đảng viên" in 2020: what lies after the
+                # article's date can only be planned
+                status = "target"
+                year, period_start, as_of = time.resolve(article_date, plan=True)
         else:
             year, period_start, as_of = article_year, None, None
         body = _body_for(sentence, bodies, taken, number.start, cand.end)

@@ -12,6 +12,8 @@ from partyfacts.extract import ruleset as rules
 
 
 def _day(value):
+    if isinstance(value, date):  # YAML reads an unquoted 2020-05-22 as a date
+        return value
     return date.fromisoformat(value) if value else None
 
 
@@ -82,6 +84,13 @@ def test_category_example(example):
 @pytest.mark.parametrize("text", rules.load("categories")["examples"]["negative"])
 def test_category_negative_example_is_not_a_fact(text):
     assert extractor.extract(text, published=date(2020, 1, 1)).quantities == []
+
+
+@pytest.mark.parametrize("example", rules.load("categories")["examples"]["not_a_fact"], ids=str)
+def test_a_number_beside_facts_that_counts_nothing_is_no_fact(example):
+    found = extractor.extract(example["text"], published=date(2020, 1, 1)).quantities
+    assert found, "the sentence's own fact is found"
+    assert example["value"] not in [q["value"] for q in found], found
 
 
 @pytest.mark.parametrize("example", rules.load("events")["examples"], ids=str)
@@ -159,6 +168,7 @@ def test_breakdown_parts_take_their_figures_category_and_event(example):
         assert fact["unit"] == part.get("unit", "count")
         if "rating" in part:
             assert fact["rating"] == part["rating"]
+        assert fact["status"] == part.get("status", "actual")
 
 
 @pytest.mark.parametrize(
