@@ -421,9 +421,11 @@ def extract(
             carried_time = dating[-1]
         assessed = _assessed_time(s, times) or assessed
         context.remember(found_bodies)
-        subjects = [b for b in found_bodies if not b.official and not b.venue] or [
-            b for b in found_bodies if not b.venue
-        ]
+        subjects = [b for b in found_bodies if not b.official and not b.venue]
+        if not subjects and context.carried is None:
+            # a body named only in an official's title ("Phó Bí thư Tỉnh ủy dự Đại hội")
+            # stands for the paragraph only when nothing else does
+            subjects = [b for b in found_bodies if not b.venue]
         if subjects:
             context.carried = subjects[-1]
     _date_title_figures(result.quantities, dated)
