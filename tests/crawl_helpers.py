@@ -68,8 +68,15 @@ def runs(db: Path) -> list[dict]:
 
 
 def count_articles(db: Path) -> int:
+    # read-only, so that polling never creates the file before the crawler does (an empty
+    # file the crawler did not make, or a lock held while it sets the database up)
+    if not db.exists():
+        return 0
     try:
-        with sqlite3.connect(db, timeout=1) as conn:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
             return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
     except sqlite3.Error:
         return 0

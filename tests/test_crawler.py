@@ -126,15 +126,20 @@ def test_crawl_killed_midway_and_restarted_ends_with_the_same_database(tmp_path)
     with serve(site) as served:
         crawl(reference, served.url, now=NOW)
     with serve(site, delay=0.15) as served:
-        process = subprocess.Popen(crawl_command(killed, served.url), cwd=ROOT, env=environment(NOW),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        deadline = time.monotonic() + 60
-        while count_articles(killed) < 5 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        log = tmp_path / "killed.log"
+        with log.open("w") as stderr:
+            process = subprocess.Popen(crawl_command(killed, served.url), cwd=ROOT, env=environment(NOW),
+                                       stdout=subprocess.DEVNULL, stderr=stderr)  # fmt: skip
+            deadline = time.monotonic() + 60
+            while count_articles(killed) < 5 and time.monotonic() < deadline:
+                if process.poll() is not None:
+                    break  # it ended before being killed: the log says why
+                time.sleep(0.05)
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGKILL)
+            process.wait()
         stored_when_killed = count_articles(killed)
-        assert 0 < stored_when_killed < len(site.party)
+        assert 0 < stored_when_killed < len(site.party), log.read_text()[-3000:]
     with serve(site) as served:
         resumed = crawl(killed, served.url, now=NOW)
     assert resumed.returncode in (0, 3), resumed.stderr
