@@ -496,7 +496,8 @@ def _read_list(
     items, end = _list_items(reader, i, stop)
     sharing = list(shared)
     reader.list_depth += 1
-    for a, b in items:
+    bare_group = False  # the first item names people with no titles of their own
+    for number, (a, b) in enumerate(items):
         found: list[Mention] = []
         reached = _read(
             reader, a, b, sharing, found, in_list=True, list_stop=end, grouped=len(items) > 1
@@ -508,6 +509,13 @@ def _read_list(
             if sharing and {normalize.key(t) for t in own} & {normalize.key(t) for t in sharing}:
                 mention.titles = own  # "; Bí thư Trung ương Đảng, ... X": a new group
                 sharing = []
+            elif sharing and bare_group and own:
+                # "nguyên Tổng Bí thư: A, B; C, nguyên Chủ tịch nước; ...": the title was
+                # the bare names' group; a person with titles of his own is another guest
+                mention.titles = own
+                sharing = []
+        if number == 0:
+            bare_group = bool(found) and all(len(m.titles) == len(sharing) for m in found)
         out.extend(m for m in found if m.titles)
         if not found or reached > b:
             break  # the list ended, or a list inside it read on to the end
