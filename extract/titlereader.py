@@ -89,6 +89,7 @@ def vocab() -> dict[str, Any]:
         "new": _words(data["new"]),
         "numbered": _words(data["numbered"]),
         "levels": _words(data["levels"]),
+        "province_orgs": _words(data["province_orgs"]),
         "joiners": _words(data["joiners"]),
         "not_names": Phrases({w: True for w in data["not_names"]}),
         "not_name_words": _words(data["not_names"]),
@@ -318,10 +319,14 @@ class Reader:
         before = self.text_between(max(0, i - 3), i)  # "Đảng ủy xã", "UBND huyện"
         return _gazetteer_knows(f"{before} {text}", len(text))
 
-    def split_run(self, i: int, j: int, context: str) -> int:
+    def split_run(self, i: int, j: int, context: str, province_org: bool = False) -> int:
         """Where a person's name starts inside the capitalized run ``i:j`` that follows a
-        title's words of kind ``context``; ``j`` when the whole run is a place or unit."""
+        title's words of kind ``context``; ``j`` when the whole run is a place or unit.
+        ``province_org``: the organization before it can only be followed by a province."""
         best, best_score = j, self._score_place(i, j, context)
+        named = province_org and j - i <= 4 and self.name_ok(i, j, honorific=False)
+        if named and not any(self.is_place(i, k) for k in range(i + 1, j + 1)):
+            return i  # "UBND tỉnh Ksor Hưng": no province starts the run
         for k in range(i, j):
             if not self.name_ok(k, j, honorific=False) or j - k > 5:
                 continue
@@ -429,7 +434,7 @@ class Reader:
                 continue
             if is_cap(tok):
                 end = self.cap_run(j)
-                k = self.split_run(j, end, context)
+                k = self.split_run(j, end, context, last_org in v["province_orgs"])
                 if k > j:
                     places.append(self.text_between(j, k))
                     context = "proper"
