@@ -43,7 +43,24 @@ def _vocab() -> dict[str, Any]:
         ),
         "not_part": re.compile(_bounded(rules.alternation(data["not_parts"])) + r"\s*$", re.I),
         "plan": re.compile(_bounded(rules.alternation(data["plan_words"])), re.I),
+        "family": {c: name for name, cats in data["families"].items() for c in cats},
     }
+
+
+def lender(
+    category: str, parent: quantities.Quantity | None, recent: list[quantities.Quantity]
+) -> quantities.Quantity | None:
+    """The figure a part of ``category`` in a continuing sentence breaks down: ``parent``
+    when it counts the same family of things, else the newest such figure among ``recent``
+    ("thành lập 12 tổ chức đảng, kết nạp 1.500 đảng viên. Trong đó, 2 tổ chức đảng ...":
+    the organizations are the founded ones); None when no figure before counts them."""
+    if parent is None:
+        return None
+    family = _vocab()["family"]
+    kind = family.get(category)
+    if kind is None or family.get(parent.category) in (None, kind):
+        return parent
+    return next((q for q in reversed(recent) if family.get(q.category) == kind), None)
 
 
 def continues(sentence: str) -> bool:
@@ -51,16 +68,23 @@ def continues(sentence: str) -> bool:
     return bool(_vocab()["opener"].search(sentence))
 
 
-def inherit(fact: quantities.Quantity, parent: quantities.Quantity) -> quantities.Quantity:
+def inherit(
+    fact: quantities.Quantity,
+    parent: quantities.Quantity,
+    recent: list[quantities.Quantity] = (),
+) -> quantities.Quantity:
     """A figure in a sentence that goes on breaking down ``parent`` ("Trong đó, có 64 đảng
-    viên ...") takes its event and status when its own came only from a stock word, and its
-    time and body when it names none."""
+    viên ...") takes its event and status when its own came only from a stock word (from
+    the figure of its own kind: see ``lender``), and its time and body when it names none."""
     if parent.unit != "count":
         return fact
     changes: dict = {}
-    if fact.weak and parent.event != "total" and fact.unit == "count":
-        changes.update(event=parent.event, rating=parent.rating, status=parent.status)
-    elif parent.status == "target" and fact.status != "target":
+    whole = lender(fact.category, parent, list(recent))
+    if whole is None or whole.unit != "count":
+        pass  # another kind of thing: no part of it, its own event stands
+    elif fact.weak and whole.event != "total" and fact.unit == "count":
+        changes.update(event=whole.event, rating=whole.rating, status=whole.status)
+    elif whole.status == "target" and fact.status != "target":
         changes.update(status="target")  # "Phấn đấu ... Cụ thể: thành phố A kết nạp 600"
     # a share in such a sentence ("Trong đó, đảng viên tốt nghiệp THPT chiếm hơn 80%") is
     # of the same figure: its time and body too

@@ -357,9 +357,15 @@ def extract(
             # parts (a photo caption's smaller figure in between is not it)
             carried_fact = breakdowns.whole_for(s, recent) or carried_fact
         parent = carried_fact if carried_fact is not None and breakdowns.continues(s) else None
-        found = quantities.extract(s, times, carried_time, reference, year, found_bodies, parent)
+
+        def lend(category: str, parent=parent, recent=recent):
+            return breakdowns.lender(category, parent, recent)
+
+        found = quantities.extract(
+            s, times, carried_time, reference, year, found_bodies, parent, lend
+        )
         if parent is not None:
-            found = [breakdowns.inherit(q, parent) for q in found]
+            found = [breakdowns.inherit(q, parent, recent) for q in found]
         if assessed is not None:
             # results of an assessment report on the assessed year, not the article's
             found = [_assessed(q, assessed, reference) for q in found]

@@ -623,13 +623,15 @@ def extract(
     article_year: int | None,
     bodies: list[party_bodies.Body],
     parent: Quantity | None = None,
+    lender=None,
 ) -> list[Quantity]:
     """Quantity facts in one sentence. ``times`` are the sentence's time expressions,
     ``carried_time`` the time the paragraph gave before it, ``bodies`` the party bodies the
     sentence names (the body a figure belongs to is chosen here; the paragraph's and the
     article's come in when the sentence names none). ``parent``: the figure a sentence
     opening "Trong đó, ..." goes on breaking down; it lends its event to figures whose own
-    sentence gives none."""
+    sentence gives none. ``lender(category)``, when given, picks that figure per category
+    (the latest figure of the same kind of thing)."""
     events = _events()
     found = list(find_numbers(sentence))
     found = sorted(found + _lone_ones(sentence, found), key=lambda n: n.start)
@@ -765,7 +767,7 @@ def extract(
                         and cand.category in ("party_member", "trainee")
                         else None
                     )
-                    or (parent.event if parent is not None and parent.event != "total" else None)
+                    or _lent_event(parent, lender, cand.category)
                 )
                 if lent:
                     event, weak = lent, False
@@ -859,6 +861,11 @@ def extract(
             )
         )
     return out
+
+
+def _lent_event(parent: Quantity | None, lender, category: str) -> str | None:
+    whole = lender(category) if lender is not None and parent is not None else parent
+    return whole.event if whole is not None and whole.event != "total" else None
 
 
 def _subset_parent(
