@@ -42,6 +42,7 @@ def _vocab() -> dict[str, Any]:
             re.IGNORECASE,
         ),
         "not_part": re.compile(_bounded(rules.alternation(data["not_parts"])) + r"\s*$", re.I),
+        "not_part_any": re.compile(_bounded(rules.alternation(data["not_parts"])), re.I),
         "plan": re.compile(_bounded(rules.alternation(data["plan_words"])), re.I),
         "family": {c: name for name, cats in data["families"].items() for c in cats},
     }
@@ -114,6 +115,13 @@ _SIBLING = re.compile(
 )
 
 
+# "... 40 đảng viên trình độ đại học; cao đẳng 19; trung cấp 30": after a part that names
+# its label, an item of a lower-case label (a few words) and its figure, the noun left out
+_LABEL_SIBLING = re.compile(
+    r"[^;,.()\d]{0,60}[;,][^\S\n]*[a-zà-ỹđ][\w'’-]*(?:[^\S\n]+[a-zà-ỹđ][\w'’-]*){0,3}[^\S\n]+"
+)
+
+
 def _open_paren(gap: str) -> bool:
     return gap.count("(") > gap.count(")")
 
@@ -160,7 +168,20 @@ def children(
         sibling = (
             previous_item is not None
             and previous_item.unit == number.unit == "count"
-            and _SIBLING.fullmatch(sentence, previous_item.end, number.start) is not None
+            and (
+                _SIBLING.fullmatch(sentence, previous_item.end, number.start) is not None
+                or (
+                    # only inside a breakdown: the item before is a part, or follows a
+                    # subset word, or the sentence goes on breaking a figure down
+                    (
+                        previous_item.part
+                        or inherited is not None
+                        or vocab["subset"].search(sentence, 0, previous_item.start) is not None
+                    )
+                    and _LABEL_SIBLING.fullmatch(sentence, previous_item.end, number.start)
+                    is not None
+                )
+            )
         )
         if not (
             in_parentheses or vocab["subset"].search(gap) or (not before and inherited) or sibling
@@ -179,6 +200,9 @@ def children(
             continue
         label_start = max(sentence.rfind(sep, 0, number.start) for sep in ",;:(") + 1
         label = sentence[label_start : number.start]
+        only_sibling = not (in_parentheses or vocab["subset"].search(gap) or inherited)
+        if only_sibling and vocab["not_part_any"].search(label):
+            continue  # "..., tuổi bình quân 45": a label item that is no part
         if vocab["not_part"].search(label) or re.search(
             r"(?<!\w)(?:tăng|giảm|so với)(?!\w)", label
         ):
