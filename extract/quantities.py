@@ -176,6 +176,7 @@ def _events() -> dict[str, Any]:
             _bounded(rules.phrase_regex(data["at_least"]["before"])) + r"\s*$", re.I
         ),
         "firm_totals": re.compile(_bounded(rules.alternation(data["firm_totals"])), re.I),
+        "firm_admitted": re.compile(_bounded(rules.alternation(data["firm_admitted"])), re.I),
         "at_least_after": re.compile(_bounded(rules.phrase_regex(data["at_least"]["after"])), re.I),
     }
 
@@ -366,11 +367,18 @@ def _nearest_before(sentence: str, start: int, end: int, taken, category: str) -
     return last
 
 
-def _firm_total(sentence: str, clause_start: int, start: int) -> bool:
-    """A firm stock word ("tổng số") stands before the figure with no number between."""
+def _firm_total(sentence: str, clause_start: int, start: int) -> str | None:
+    """The event a firm stock word ("tổng số") before the figure, with no number between,
+    gives it: "total", or "admitted" for a total of new members; None without one."""
     window = sentence[max(clause_start, start - 80) : start]
     found = list(_events()["firm_totals"].finditer(window))
-    return bool(found) and not re.search(r"\d", window[found[-1].end() :])
+    if not found:
+        return None
+    between = window[found[-1].end() :]
+    if any(not _DURATION.match(between, m.end()) for m in re.finditer(r"\d+", between)):
+        return None  # another figure stands between ("trong 9 tháng" is only a duration)
+    admitted = _events()["firm_admitted"].search(window, found[-1].start())
+    return "admitted" if admitted else "total"
 
 
 _YEARS_AFTER = re.compile(r"\s*năm(?!\w)")
@@ -500,6 +508,9 @@ def _subject_before(sentence: str, lowered: str, number: numbers.Number):
     return None
 
 
+_DURATION = re.compile(r"\s*(?:tháng|năm|ngày|tuần|quý|giờ|phút)(?!\w)", re.IGNORECASE)
+
+
 def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Candidate]:
     vocab = _vocabulary()
     lowered = sentence.lower()
@@ -510,6 +521,8 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
             continue
         if vocab["identifier"].search(sentence, max(0, number.start - 25), number.start):
             continue  # "Đại hội lần thứ 16", "Đề án 02"
+        if number.unit == "count" and _DURATION.match(sentence, number.end):
+            continue  # "trong 9 tháng", "sau 5 năm": a length of time counts nothing
         hit = _category_at(sentence, lowered, number.end, number.unit)
         of_total = _OF_TOTAL.match(sentence, number.end)
         if of_total and not hit:
@@ -750,8 +763,8 @@ def extract(
                     number.unit
                 ]
                 weak = True
-            if weak and event == "total" and _firm_total(text, c_start, number.start):
-                weak = False  # "nâng tổng số đảng viên toàn huyện là 4.310": a total
+            if weak and event == "total" and (firm := _firm_total(text, c_start, number.start)):
+                event, weak = firm, False  # "nâng tổng số đảng viên toàn huyện là 4.310"
             if weak and cand.entry and cand.entry.get("event"):
                 event, weak = cand.entry["event"], False  # "26 đảng viên mới": admitted
             if weak:
