@@ -310,6 +310,9 @@ def extract(
         title = normalize.squash(next((ln for ln in lines if not dates.stamp_only(ln)), lines[0]))
     if published is None:
         published = dates.dateline(lines)
+    # a date given or printed tells what lies after the article; a year guessed from the
+    # figures' own years does not
+    known_date = published is not None or year is not None
     year = _article_year(text, published) if published or not year else year
     # relative times ("năm nay", "5 năm qua") count from the publication date, else from the
     # end of the article's year
@@ -362,7 +365,7 @@ def extract(
             return breakdowns.lender(category, parent, recent)
 
         found = quantities.extract(
-            s, times, carried_time, reference, year, found_bodies, parent, lend
+            s, times, carried_time, reference, year, found_bodies, parent, lend, known_date
         )
         if parent is not None:
             found = [breakdowns.inherit(q, parent, recent) for q in found]

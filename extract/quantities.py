@@ -637,6 +637,7 @@ def extract(
     bodies: list[party_bodies.Body],
     parent: Quantity | None = None,
     lender=None,
+    known_date: bool = True,
 ) -> list[Quantity]:
     """Quantity facts in one sentence. ``times`` are the sentence's time expressions,
     ``carried_time`` the time the paragraph gave before it, ``bodies`` the party bodies the
@@ -644,7 +645,8 @@ def extract(
     article's come in when the sentence names none). ``parent``: the figure a sentence
     opening "Trong đó, ..." goes on breaking down; it lends its event to figures whose own
     sentence gives none. ``lender(category)``, when given, picks that figure per category
-    (the latest figure of the same kind of thing)."""
+    (the latest figure of the same kind of thing). ``known_date``: ``article_date`` was
+    given or printed, not guessed from the figures' years (only then is a later year a plan)."""
     events = _events()
     found = list(find_numbers(sentence))
     found = sorted(found + _lone_ones(sentence, found), key=lambda n: n.start)
@@ -838,7 +840,8 @@ def extract(
             year, period_start, as_of = time.period_start, None, None
         elif time:
             year, period_start, as_of = time.resolve(article_date, plan=status == "target")
-            if status == "actual" and article_date and year and year > article_date.year:
+            future = known_date and article_date and year and year > article_date.year
+            if status == "actual" and future:
                 # "Đến năm 2025 phát triển thêm 5.000 đảng viên" in 2020: what lies after the
                 # article's date can only be planned
                 status = "target"

@@ -47,3 +47,20 @@ def test_a_bare_stamp_above_the_headline_is_not_the_title():
     assert result.published == date(2024, 2, 24)
     assert dates.stamp_only("(Ngày đăng :04/11/2009 9:07:40 SA)")
     assert not dates.stamp_only("Khối doanh nghiệp có thêm đảng viên mới 14/08/2025 09:05")
+
+
+def test_a_later_year_makes_a_plan_only_when_the_article_date_is_known():
+    from partyfacts.extract import extractor
+
+    text = (
+        "Kết quả công tác đảng\n\nNăm 2010, huyện kết nạp 105 đảng viên.\n\n"
+        "Công tác phát triển đảng viên được chú trọng.\n\nNăm 2011, huyện kết nạp 53 đảng viên."
+    )
+    # no date printed: the article's year is a guess from its first lines (2010), which
+    # says nothing of what was still to come when it was written
+    undated = extractor.extract(text)
+    assert undated.year == 2010
+    assert [q["status"] for q in undated.quantities] == ["actual", "actual"]
+    # written in 2010, a figure of 2011 can only be a plan
+    dated = extractor.extract(text, published=date(2010, 6, 1)).quantities
+    assert [q["status"] for q in dated] == ["actual", "target"]
