@@ -170,6 +170,7 @@ def _events() -> dict[str, Any]:
         "share": re.compile(_bounded(rules.alternation(data["share_words"])) + r"\s*$", re.I),
         "subset": re.compile(_bounded(rules.alternation(data["subset_words"])), re.I),
         "target": re.compile(_bounded(rules.alternation(data["status"]["target"])), re.I),
+        "not_target": re.compile(_bounded(rules.alternation(data["status"]["not_target"])), re.I),
         "actual": re.compile(_bounded(rules.alternation(data["status"]["actual_markers"])), re.I),
         "defaults": data["defaults"],
         "at_least_before": re.compile(
@@ -822,7 +823,12 @@ def extract(
         status = "actual"
         # (an aside's plan word does not make the figure outside it a plan)
         targets = list(events["target"].finditer(text, 0, number.start))
-        targets = [t for t in targets if not _blocked(others, t.start(), t.end())]
+        targets = [
+            t
+            for t in targets
+            if not _blocked(others, t.start(), t.end())
+            and not events["not_target"].match(text, t.start())
+        ]
         if targets and not events["actual"].search(text, targets[-1].end(), number.start):
             status = "target"
         whole = _subset_parent(text, out, number.start, category)
