@@ -128,6 +128,9 @@ def _vocab() -> dict[str, Any]:
         "guest_before": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["guests"]) + r")(?:\s+\w+){0,3}\s*$",
         ),
+        "delegation_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["delegations"]) + r")\s*$"
+        ),
         "venue_before": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["venues"]) + r")\s*$", re.IGNORECASE
         ),
@@ -433,7 +436,10 @@ def find(sentence: str) -> list[Body]:
         if vocab["member_before"].search(before) or _named_member(sentence, body.start):
             skipped.append(body)
             continue  # "sinh hoạt tại chi bộ khu A": a person's cell, no body that counts
-        if vocab["post_before"].search(before) or vocab["guest_before"].search(before):
+        guest = vocab["guest_before"].search(before) and not vocab["delegation_before"].search(
+            before
+        )
+        if vocab["post_before"].search(before) or guest:
             # "nguyên chủ tịch xã A": a person's post; "dự có lãnh đạo Văn phòng Tỉnh ủy":
             # a guest's body
             body = replace(body, official=True)
