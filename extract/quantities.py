@@ -91,10 +91,15 @@ def _vocabulary() -> dict[str, Any]:
     lookback = re.compile(
         _bounded(rules.alternation(data["lookback_heads"])) + r"\s+", re.IGNORECASE
     )
+    delegation = data["delegation"]
+    delegation_before = re.compile(delegation["before"])
+    delegation_noun = re.compile(r"\s*" + _bounded(rules.alternation(delegation["nouns"])))
     place_before = re.compile(
         _bounded(rules.alternation(data["context_unit_places"])) + r"\s*$", re.IGNORECASE
     )
     return {
+        "delegation_before": delegation_before,
+        "delegation_noun": delegation_noun,
         "context_unit_places": place_before,
         "entries": entries,
         "any": any_category,
@@ -455,6 +460,17 @@ def _refined(sentence: str, lowered: str, number: numbers.Number, category: str)
     return category
 
 
+def _delegation(sentence: str, number: numbers.Number) -> _Candidate | None:
+    """ "Đoàn đại biểu ... gồm 22 người": the size of a delegation counts its delegates."""
+    vocab = _vocabulary()
+    if number.unit != "count":
+        return None
+    noun = vocab["delegation_noun"].match(sentence, number.end)
+    if not noun or not vocab["delegation_before"].search(sentence, 0, number.start):
+        return None
+    return _Candidate(number, "delegate", noun.end(), None)
+
+
 def _context_unit(sentence: str, lowered: str, number: numbers.Number) -> _Candidate | None:
     """ "từ 95 bản xuống còn 8 bản": a context noun counts whatever the phrase before it
     in the sentence counts."""
@@ -525,6 +541,10 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
         if number.unit == "count" and _DURATION.match(sentence, number.end):
             continue  # "trong 9 tháng", "sau 5 năm": a length of time counts nothing
         hit = _category_at(sentence, lowered, number.end, number.unit)
+        delegation = _delegation(sentence, number)
+        if delegation and (not hit or hit[0]["category"] != "delegate"):
+            out.append(delegation)  # "Đoàn đại biểu ... gồm 22 người"
+            continue
         of_total = _OF_TOTAL.match(sentence, number.end)
         if of_total and not hit:
             # "77 trong tổng số 108 trưởng thôn là đảng viên": 77 counts what 108 counts
