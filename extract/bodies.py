@@ -131,6 +131,11 @@ def _vocab() -> dict[str, Any]:
         "delegation_before": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["delegations"]) + r")\s*$"
         ),
+        "agent_before": re.compile(
+            r"(?<!\w)(?:" + rules.alternation(data["agents"]) + r")"
+            r"\s+(?:" + rules.alternation(data["agent_organs"]) + r")\s*$",
+            re.IGNORECASE,
+        ),
         "venue_before": re.compile(
             r"(?<!\w)(?:" + rules.alternation(data["venues"]) + r")\s*$", re.IGNORECASE
         ),
@@ -439,9 +444,10 @@ def find(sentence: str) -> list[Body]:
         guest = vocab["guest_before"].search(before) and not vocab["delegation_before"].search(
             before
         )
-        if vocab["post_before"].search(before) or guest:
+        agent = vocab["agent_before"].search(before)
+        if vocab["post_before"].search(before) or guest or agent:
             # "nguyên chủ tịch xã A": a person's post; "dự có lãnh đạo Văn phòng Tỉnh ủy":
-            # a guest's body
+            # a guest's body; "được Ban Thường vụ Tỉnh ủy quyết định tặng": the agent
             body = replace(body, official=True)
         elif vocab["venue_before"].search(before):
             body = replace(body, venue=True)
