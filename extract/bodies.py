@@ -169,8 +169,35 @@ _LIST_FIGURE = re.compile(
 _LIST_ITEM_END = re.compile(r"\s*(?:[;.]|$)")
 
 
+def _known_end(sentence: str, pos: int) -> int:
+    """The end of the longest name starting at ``pos`` that the gazetteer knows, whatever
+    its words ("Đồng Nai", "Bà Rịa - Vũng Tàu", "Lâm Đồng"); ``pos`` when none."""
+    ends = []
+    cursor = pos
+    for count in range(5):
+        gap = re.match(r"[ \t\u00a0]*(?:-\s*)?", sentence[cursor:]) if count else None
+        at = cursor + (gap.end() if gap else 0)
+        syllable = _NAME_SYLLABLE.match(sentence, at)
+        if (count and at == cursor) or not syllable or syllable.group(0)[0].isdigit():
+            break
+        cursor = syllable.end()
+        ends.append(cursor)
+    for end in reversed(ends):
+        place = sentence[pos:end]
+        if _is_known(place) or gazetteer.knows(place):
+            return end
+    return pos
+
+
 def _place_end(sentence: str, pos: int) -> int:
-    """Where the place's name starting at ``pos`` ends (``pos`` when there is none)."""
+    """Where the place's name starting at ``pos`` ends (``pos`` when there is none): the
+    longest name the gazetteer knows there, or what the words themselves say."""
+    return max(_known_end(sentence, pos), _guessed_end(sentence, pos))
+
+
+def _guessed_end(sentence: str, pos: int) -> int:
+    """The end of a place's name read from its words: capitalized syllables, up to a word
+    that starts something else or a person's name."""
     end = pos
     count = 0
     cursor = pos

@@ -278,6 +278,14 @@ def province_name(name: str) -> str | None:
     return t.provinces.get(_exact(text)) or t.provinces.get(_loose(text))
 
 
+def knows(name: str) -> bool:
+    """Whether ``name`` is exactly the name of a province, district or commune (legacy or
+    2025) the library knows ("Đồng Nai", "Đồng Văn", "Tiền An")."""
+    key = _exact(name)
+    t = _tables()
+    return key in t.provinces or key in t.districts or key in t.communes or key in t.communes_2025
+
+
 # --- matching ---------------------------------------------------------------------------
 
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1F00)) if c.isupper())  # with Ð

@@ -298,3 +298,21 @@ def test_province_f1_on_the_shared_corpora(shared, tmp_path, corpus, floor):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert score.returncode == 0, score.stdout + score.stderr
+
+
+@pytest.mark.parametrize("name", sorted(gazetteer.known_provinces()))
+def test_every_province_reads_whole_after_its_level_word(name):
+    # names that begin or go on with a word that also starts a person's name or a title
+    # ("Đồng Nai", "Bà Rịa - Vũng Tàu", "Lâm Đồng", "Cao Bằng") are places all the same
+    from partyfacts.extract import bodies
+
+    found = bodies.find(f"Đảng bộ tỉnh {name} có 1.250 tổ chức cơ sở đảng.")
+    assert [b.place for b in found] == [name], found
+
+
+@pytest.mark.parametrize("place", ["huyện Đồng Văn", "huyện Đồng Hỷ", "xã Đồng Tâm"])
+def test_a_known_district_or_commune_reads_whole_after_its_level_word(place):
+    from partyfacts.extract import bodies
+
+    found = bodies.find(f"Đảng bộ {place} có 45 chi bộ.")
+    assert [b.place for b in found] == [place.split(" ", 1)[1]], found
