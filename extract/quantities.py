@@ -173,6 +173,9 @@ def _events() -> dict[str, Any]:
         "preposition": re.compile(rules.alternation(data["prepositions"]), re.I),
         "neutral": re.compile(_bounded(rules.alternation(data["neutral"])), re.I),
         "share": re.compile(_bounded(rules.alternation(data["share_words"])) + r"\s*$", re.I),
+        "rated_share": re.compile(
+            _bounded(rules.alternation(data["rated_share_words"])) + r"\s*$", re.I
+        ),
         "subset": re.compile(_bounded(rules.alternation(data["subset_words"])), re.I),
         "target": re.compile(_bounded(rules.alternation(data["status"]["target"])), re.I),
         "not_target": re.compile(_bounded(rules.alternation(data["status"]["not_target"])), re.I),
@@ -525,6 +528,10 @@ def _subject_before(sentence: str, lowered: str, number: numbers.Number):
     return None
 
 
+# words that count people without saying who they are: after "Số đảng viên được xếp loại
+# ... là", "512 đồng chí" are the subject's party members, with its predicate
+_GENERIC_PEOPLE = re.compile(r"\s*(?:đồng chí|đ/c|người|trường hợp)(?!\w)", re.IGNORECASE)
+
 _DURATION = re.compile(r"\s*(?:tháng|năm|ngày|tuần|quý|giờ|phút)(?!\w)", re.IGNORECASE)
 
 
@@ -566,7 +573,13 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
                 out.append(context)
                 continue
         subject = _subject_before(sentence, lowered, number)
-        if subject and (not hit or hit[0].get("by_event")):
+        generic = (
+            hit
+            and _GENERIC_PEOPLE.match(sentence, number.end)
+            and subject
+            and subject[0]["category"] in ("party_member", "trainee", "delegate")
+        )
+        if subject and (not hit or hit[0].get("by_event") or generic):
             # "đại biểu đương nhiên là 197", "... là 1.300 người", "đảng viên ... đạt 93,4%"
             out.append(_Candidate(number, subject[0]["category"], hit[1] if hit else number.end,
                                   subject[0], predicate_from=subject[1]))  # fmt: skip
@@ -577,9 +590,18 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
             continue
         before = sentence[: number.start]
         if (
-            _events()["share"].search(before)
-            and out
+            out
             and re.fullmatch(r"[^\d;]{0,60}", sentence[out[-1].end : number.start])
+            and (
+                _events()["share"].search(before)
+                or (
+                    # "... hoàn thành tốt nhiệm vụ trở lên, đạt 95,4%": the rated count's share
+                    number.unit == "percent"
+                    and number.value <= 100
+                    and _events()["rated_share"].search(before)
+                    and find_ratings(sentence[out[-1].end : number.start])
+                )
+            )
         ):
             out.append(_Candidate(number, out[-1].category, number.end, None, share=True))
             continue
