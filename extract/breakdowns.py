@@ -208,7 +208,12 @@ def children(
         ):
             continue
         previous = max([*out, *before] or [parent], key=lambda f: f.end)
-        if in_parentheses and vocab["plan"].search(label) and previous.unit == number.unit:
+        opened = sentence.rfind("(", 0, number.start)
+        planned = vocab["plan"].search(label) or (
+            # "vượt chỉ tiêu Nghị quyết đề ra (95%)": the plan is named right before the aside
+            label.strip() == "" and vocab["plan"].search(sentence, max(0, opened - 40), opened)
+        )
+        if in_parentheses and planned and previous.unit == number.unit:
             # "đạt 89,6% (chỉ tiêu Nghị quyết đề ra là 85%)": the plan beside the actual
             out.append(
                 replace(previous, value=number.text_value, approx=number.approx, status="target",
