@@ -33,7 +33,10 @@ def _expand(title: str) -> str:
     words = vocab()
     out, pos = [], 0
     for m in words["abbr"].finditer(title):
-        out += [title[pos : m.start()], words["abbreviations"][m.group(1).rstrip().casefold()], " "]
+        key = m.group(1).rstrip().casefold()
+        if key in words["kept_as_written"]:
+            continue  # "Viện KSND", "UBND H.Nghĩa Hành": as the article writes them
+        out += [title[pos : m.start()], words["abbreviations"][key], " "]
         pos = m.end()
     out.append(title[pos:])
     return normalize.squash("".join(out)).strip(" ,;-–")

@@ -70,6 +70,7 @@ def vocab() -> dict[str, Any]:
     org.update({w: ("committee", normalize.key(w)) for w in committees})
     org.update({w: ("level", normalize.key(w)) for w in levels})
     abbreviations = {normalize.text(k): normalize.text(v) for k, v in data["abbreviations"].items()}
+    kept = {normalize.text(k).casefold() for k in data["kept_as_written"]}
     abbr_keys = sorted(abbreviations, key=len, reverse=True)
     abbr_alts = "|".join(
         re.escape(k) + (r"\s*" if k.endswith(".") else r"(?!\w)") for k in abbr_keys
@@ -98,6 +99,7 @@ def vocab() -> dict[str, Any]:
         "places": places,
         "abbr": re.compile(r"(?<![\w.])(" + abbr_alts + r")"),
         "abbreviations": {k.casefold(): v for k, v in abbreviations.items()},
+        "kept_as_written": kept,
         "links": re.compile(r"\s*(?:" + links + r")(?=\s|$)", re.IGNORECASE),
         "title_links": re.compile(r"\s*(?:" + title_links + r")(?=\s|$)", re.IGNORECASE),
         "qualifiers": re.compile(
