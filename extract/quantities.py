@@ -515,7 +515,8 @@ def _subject_before(sentence: str, lowered: str, number: numbers.Number):
     )
     for match in reversed(matches):
         between = sentence[match.end() : number.start]
-        if len(between) > between_limit or re.search(r"[\d;()]", between):
+        undated = _YEAR_WORDS.sub("", between)  # "bị kỷ luật năm 2022 là 47": a year, no figure
+        if len(between) > between_limit or re.search(r"[\d;()]", undated):
             return None
         link = re.search(r"(?<!\w)(?:là|chiếm|đạt)\s*$", between)
         if not link or (link.group(0).startswith("đạt") and number.unit != "percent"):
@@ -528,9 +529,31 @@ def _subject_before(sentence: str, lowered: str, number: numbers.Number):
     return None
 
 
+# between two items of a series by time ("kết nạp 120 đảng viên, năm 2022 là 135, năm 2023
+# kết nạp 150"): a separator, the item's time, and at most a few words (its verb or "là")
+_SERIES_GAP = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?[,;]\s*(?:và\s+|còn\s+|riêng\s+)?"
+    r"(?:năm\s+(?:19|20)\d{2}|quý\s+[IV]{1,3}(?:\s*/\s*(?:19|20)\d{2})?)"
+    r"\s*,?\s*(?:[^\W\d][\w]*\s+){0,3}?(?:là|đạt|có)?\s*",
+    re.IGNORECASE,
+)
+_SERIES_ITEM_END = re.compile(r"\s*(?:[,;.)]|$|và\s|\()")
+
+
+def _series_previous(sentence: str, start: int, out: list):
+    """The item before the figure at ``start`` when both belong to one series by time
+    ("năm 2021 kết nạp 120 đảng viên, năm 2022 là 135"); None otherwise."""
+    if not out:
+        return None
+    previous = out[-1]
+    return previous if _SERIES_GAP.fullmatch(sentence, previous.end, start) else None
+
+
 # words that count people without saying who they are: after "Số đảng viên được xếp loại
 # ... là", "512 đồng chí" are the subject's party members, with its predicate
 _GENERIC_PEOPLE = re.compile(r"\s*(?:đồng chí|đ/c|người|trường hợp)(?!\w)", re.IGNORECASE)
+
+_YEAR_WORDS = re.compile(r"(?<!\w)năm\s+(?:19|20)\d{2}(?!\d)", re.IGNORECASE)
 
 _DURATION = re.compile(r"\s*(?:tháng|năm|ngày|tuần|quý|giờ|phút)(?!\w)", re.IGNORECASE)
 
@@ -587,6 +610,11 @@ def _candidates(sentence: str, found: list[numbers.Number], masked) -> list[_Can
         if hit:
             category = _refined(sentence, lowered, number, hit[0]["category"])
             out.append(_Candidate(number, category, hit[1], hit[0]))
+            continue
+        series = _series_previous(sentence, number.start, out)
+        if series is not None and _SERIES_ITEM_END.match(sentence, number.end):
+            # "..., năm 2023 là 150.": the item counts what the first one counts
+            out.append(_Candidate(number, series.category, number.end, series.entry))
             continue
         before = sentence[: number.start]
         if (
@@ -816,8 +844,10 @@ def extract(
                 # an elliptic list item repeats the verb of the item before it ("Sơn La kết
                 # nạp 1.684 đảng viên; Lào Cai 1.297 đảng viên"); a sentence that goes on
                 # breaking a figure down takes that figure's event
+                series = _series_previous(text, number.start, out)
                 lent = (
                     _elliptic_event(text, out, number.start, cand.category)
+                    or (series.event if series and series.category == cand.category else None)
                     or _among_event(text, number.start, others)
                     or (
                         "admitted"  # "Trong số đảng viên mới, có 912 đảng viên nữ"
