@@ -158,6 +158,10 @@ def children(
             for f in facts
             if f.end <= number.start and not f.part and not _closed_aside(sentence, f, number.start)
         ]
+        if number.unit == "count" and before and before[-1].unit != "count":
+            # "kết nạp 215 đảng viên, đạt 107,5% chỉ tiêu; trong đó nữ 98": the share of the
+            # plan is said of 215, which the counts after it break down
+            before = [f for f in before if f.unit == "count"] or before
         parent = before[-1] if before else inherited
         if parent is None:
             continue
@@ -192,6 +196,7 @@ def children(
             and f.end <= number.start
             and not f.part
             and not _closed_aside(sentence, f, number.start)
+            and not (number.unit == "count" and f.unit != "count")
             for f in facts
         ):
             continue  # another figure stands between: its own parts are its business
