@@ -12,7 +12,7 @@ import pytest
 # Articles 21-53 (written for issues #7/#8) joined in: the officials floor moves from .98
 # to .95 and the macro full from .97 to .96 because the corpus got harder, not the rules
 # worse (articles 01-20 alone still score officials 1.000, full .996).
-OWN_FLOORS = {"quantities.core": 0.98, "quantities.full": 0.96, "quantities.scope": 0.95,
+OWN_FLOORS = {"quantities.core": 0.98, "quantities.full": 0.96, "quantities.scope": 0.96,
               "officials.core": 0.97, "officials.full": 0.96, "full": 0.96, "province": 0.98,
               "dateline": 0.97}  # fmt: skip
 # The seed articles in ../shared, scored by the shared scorer (issue #2's floors and above;
@@ -20,9 +20,9 @@ OWN_FLOORS = {"quantities.core": 0.98, "quantities.full": 0.96, "quantities.scop
 SEED_FLOORS = {"quantities.core": 0.98, "officials.core": 0.98, "full": 0.98,
                "quantities.scope": 1.0}  # fmt: skip
 # The 40 real articles of ../shared/corpus/realdev (issue #7: core >= .93, full >= .88;
-# issue #8: scope >= .90), text only. Set just under today's scores (core .971, full .934,
-# scope .938) so that a regression fails CI; raised as scores rise, never lowered silently.
-REALDEV_FLOORS = {"quantities.core": 0.95, "quantities.full": 0.91, "quantities.scope": 0.91}
+# issue #8: scope >= .90), text only. Set just under today's scores (core .977, full .938,
+# scope .933) so that a regression fails CI; raised as scores rise, never lowered silently.
+REALDEV_FLOORS = {"quantities.core": 0.96, "quantities.full": 0.92, "quantities.scope": 0.92}
 
 
 def test_own_corpus_meets_its_floors(cli):

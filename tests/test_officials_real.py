@@ -13,7 +13,7 @@ from datetime import date
 from partyfacts.extract import extractor
 
 # Floors are only ever raised: lowering one needs a reason in the commit that does it.
-REALDEV_FLOORS = {"officials.core": 0.97, "officials.full": 0.93}
+REALDEV_FLOORS = {"officials.core": 0.97, "officials.full": 0.95}
 
 
 def _published(gold: dict) -> str | None:
