@@ -178,6 +178,7 @@ def _events() -> dict[str, Any]:
         ),
         "subset": re.compile(_bounded(rules.alternation(data["subset_words"])), re.I),
         "target": re.compile(_bounded(rules.alternation(data["status"]["target"])), re.I),
+        "admission_quota": re.compile(rules.alternation(data["status"]["admission_quota"]), re.I),
         "not_target": re.compile(_bounded(rules.alternation(data["status"]["not_target"])), re.I),
         "actual": re.compile(_bounded(rules.alternation(data["status"]["actual_markers"])), re.I),
         "defaults": data["defaults"],
@@ -903,6 +904,14 @@ def extract(
         ]
         if targets and not events["actual"].search(text, targets[-1].end(), number.start):
             status = "target"
+            quota = (
+                events["admission_quota"].fullmatch(targets[-1].group(0))
+                and category == "party_member"
+                and number.unit == "count"
+                and event in ("total", "rated")
+            )
+            if quota and not _action_between(text, targets[-1].end(), number.start):
+                event, rating = "admitted", None  # "chỉ tiêu huyện giao là 7 đảng viên"
         whole = _subset_parent(text, out, number.start, category)
         if whole is not None and whole.status == "target":
             status = "target"  # a part of a plan is planned too
@@ -955,6 +964,15 @@ def extract(
             )
         )
     return out
+
+
+def _action_between(text: str, start: int, end: int) -> bool:
+    """An action verb (not a stock word) other than admitting stands between ``start`` and
+    ``end``: "chỉ tiêu kỷ luật 5 đảng viên" is no quota of admissions."""
+    return any(
+        event not in ("total", "admitted")
+        for event, _s, _e in _find_all(_events()["before"], text, start, end)
+    )
 
 
 def _lent_event(parent: Quantity | None, lender, category: str) -> str | None:
