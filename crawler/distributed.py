@@ -571,29 +571,12 @@ def crawl(
 ) -> dict[str, dict]:
     """Run one worker for ``sites`` until each site's round is over (or the worker is
     stopped); returns, per site, how the spider closed and this worker's counters."""
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.spiderloader import SpiderLoader
-
-    from ..crawl import settings_for
+    from ..crawl import run_spiders, settings_for
 
     config = settings_for(options, **settings(redis_url), **(overrides or {}))
-    loader = SpiderLoader.from_settings(config)
-    logging.root.handlers.clear()  # Scrapy owns logging while it runs
-    process = CrawlerProcess(config)
-    for noisy in ("scrapy.utils.log", "scrapy.middleware", "scrapy.crawler", "scrapy.addons",
-                  "scrapy.core.engine", "scrapy.extensions.telnet", "scrapy.statscollectors"):  # fmt: skip
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    crawlers = {}
-    for site in sites:
-        crawler = process.create_crawler(loader.load(site))
-        kwargs = {"full": full, "recheck": recheck}
-        if since:
-            kwargs["since"] = since.isoformat()
-        if base_url:
-            kwargs["base_url"] = base_url
-        process.crawl(crawler, **kwargs)
-        crawlers[site] = crawler
-    process.start()
+    crawlers = run_spiders(
+        config, sites, since=since, base_url=base_url, full=full, recheck=recheck
+    )
     results = {}
     for site, crawler in crawlers.items():
         stats = crawler.stats.get_stats() if crawler.stats else {}

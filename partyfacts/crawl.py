@@ -88,7 +88,6 @@ def crawl(
     are the generic spider's listing pages."""
     check_writable(sites, options)
     config = settings_for(options, **(settings or {}))
-    loader = SpiderLoader.from_settings(config)
     results: dict[str, RunResult] = {}
     runnable = []
     for site in sites:
@@ -102,25 +101,9 @@ def crawl(
         lock.release()  # the run recorder takes it again inside the crawl
         runnable.append(site)
     if runnable:
-        # Scrapy owns logging while it runs: one root handler at the chosen level
-        logging.root.handlers.clear()
-        process = CrawlerProcess(config)
-        for noisy in ("scrapy.utils.log", "scrapy.middleware", "scrapy.crawler", "scrapy.addons",
-                      "scrapy.core.engine", "scrapy.extensions.telnet", "scrapy.statscollectors"):  # fmt: skip
-            logging.getLogger(noisy).setLevel(logging.WARNING)
-        crawlers = {}
-        for site in runnable:
-            crawler = process.create_crawler(loader.load(site))
-            kwargs = {"full": full, "recheck": recheck}
-            if since:
-                kwargs["since"] = since.isoformat()
-            if base_url:
-                kwargs["base_url"] = base_url
-            if site == "generic" and urls:
-                kwargs["url"] = " ".join(urls)
-            process.crawl(crawler, **kwargs)
-            crawlers[site] = crawler
-        process.start()
+        crawlers = run_spiders(
+            config, runnable, since=since, base_url=base_url, full=full, recheck=recheck, urls=urls
+        )
         db = store.connect(options.db, options.lock_timeout)
         for site, crawler in crawlers.items():
             stats = run_stats(crawler)
@@ -128,6 +111,41 @@ def crawl(
             results[site] = _result(db, site, run_id, stats.get("partyfacts/run_status", "failed"))
         db.conn.close()
     return [results[s] for s in sites]
+
+
+def run_spiders(
+    config: Settings,
+    sites: list[str],
+    *,
+    since: date | None = None,
+    base_url: str | None = None,
+    full: bool = False,
+    recheck: bool = False,
+    urls: list[str] | None = None,
+) -> dict:
+    """Run one spider per site in one Scrapy process until all close; returns the crawler
+    of each site (its stats). Shared by the local crawl and the distributed worker."""
+    loader = SpiderLoader.from_settings(config)
+    # Scrapy owns logging while it runs: one root handler at the chosen level
+    logging.root.handlers.clear()
+    process = CrawlerProcess(config)
+    for noisy in ("scrapy.utils.log", "scrapy.middleware", "scrapy.crawler", "scrapy.addons",
+                  "scrapy.core.engine", "scrapy.extensions.telnet", "scrapy.statscollectors"):  # fmt: skip
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    crawlers = {}
+    for site in sites:
+        crawler = process.create_crawler(loader.load(site))
+        kwargs = {"full": full, "recheck": recheck}
+        if since:
+            kwargs["since"] = since.isoformat()
+        if base_url:
+            kwargs["base_url"] = base_url
+        if site == "generic" and urls:
+            kwargs["url"] = " ".join(urls)
+        process.crawl(crawler, **kwargs)
+        crawlers[site] = crawler
+    process.start()
+    return crawlers
 
 
 def run_stats(crawler) -> dict:
