@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from . import (
@@ -361,9 +361,7 @@ def extract(
             carried_fact = breakdowns.whole_for(s, recent) or carried_fact
         parent = carried_fact if carried_fact is not None and breakdowns.continues(s) else None
 
-        def lend(category: str, parent=parent, recent=recent):
-            return breakdowns.lender(category, parent, recent)
-
+        lend = partial(breakdowns.lender, parent=parent, recent=recent)
         found = quantities.extract(
             s, times, carried_time, reference, year, found_bodies, parent, lend, known_date
         )

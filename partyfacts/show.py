@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import sqlite3
 import warnings
 from pathlib import Path
@@ -104,12 +103,7 @@ def render(conn: sqlite3.Connection, article: sqlite3.Row, link: str | None = No
 
     from . import spacy_component
 
-    quantities = [dict(r) for r in conn.execute(
-        "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article["id"],))]  # fmt: skip
-    people = [dict(r) for r in conn.execute(
-        "SELECT * FROM officials WHERE article_id = ? ORDER BY start", (article["id"],))]  # fmt: skip
-    for person in people:
-        person["titles"] = json.loads(person["titles"])
+    quantities, people = spacy_component.stored_facts(conn, article["id"])
     docs = _paragraph_docs(spacy_component.blank(), article, quantities, people)
     colours = {spacy_component.label(q): COLOURS.get(q["category"], "#eee") for q in quantities}
     colours.update({f"official: {o['name']}": COLOURS["official"] for o in people})

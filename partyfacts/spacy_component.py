@@ -194,17 +194,24 @@ def label(fact: sqlite3.Row | dict) -> str:
     return " · ".join(str(p) for p in parts)
 
 
+def stored_facts(conn: sqlite3.Connection, article_id: int) -> tuple[list[dict], list[dict]]:
+    """An article's stored quantities and officials (titles decoded), in text order;
+    ``conn`` returns ``sqlite3.Row``s."""
+    quantities = [dict(r) for r in conn.execute(
+        "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article_id,))]  # fmt: skip
+    officials = [dict(r) for r in conn.execute(
+        "SELECT * FROM officials WHERE article_id = ? ORDER BY start", (article_id,))]  # fmt: skip
+    for person in officials:
+        person["titles"] = json.loads(person["titles"])
+    return quantities, officials
+
+
 def doc_from_store(nlp: Language, conn: sqlite3.Connection, article: sqlite3.Row) -> Doc:
     """A stored article as a Doc with its stored facts as spans (offsets point into the
     stored text, which is normalized): quantities, officials, and both under ``sc``."""
     conn.row_factory = sqlite3.Row
     doc = nlp.make_doc(article["text"])
-    quantities = [dict(r) for r in conn.execute(
-        "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article["id"],))]  # fmt: skip
-    officials = [dict(r) for r in conn.execute(
-        "SELECT * FROM officials WHERE article_id = ? ORDER BY start", (article["id"],))]  # fmt: skip
-    for person in officials:
-        person["titles"] = json.loads(person["titles"])
+    quantities, officials = stored_facts(conn, article["id"])
     add_spans(doc, quantities, officials)
     doc.spans[TRAINING_KEY] = list(doc.spans[QUANTITIES_KEY]) + list(doc.spans[OFFICIALS_KEY])
     doc.user_data["article"] = {
